@@ -1,0 +1,130 @@
+"""Opening a store from a `--db` value: a SQLite path or a `sqlite:///` / `postgresql://` URL.
+
+Django is configured once per process (without any web setting); each distinct database
+gets its own connection alias, and a context variable routes the ORM to the open one.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import django
+from django.conf import settings
+
+DEFAULT_ALIAS = "default"
+_current_alias: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "recueil_db_alias", default=DEFAULT_ALIAS
+)
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when no `--db` is given: in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    env = os.environ.get("RECUEIL_DB")
+    if env:
+        return Path(env)
+    return Path(user_data_dir("recueil", appauthor=False)) / "recueil.sqlite3"
+
+
+def database_settings(db: str | os.PathLike | None) -> dict:
+    """Django DATABASES entry for a `--db` value."""
+    if db is None:
+        db = os.environ.get("RECUEIL_DB") or default_db_path()
+    text = str(db)
+    if text.startswith(("postgresql://", "postgres://")):
+        url = urlparse(text)
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(url.path.lstrip("/")) or "postgres",
+            "USER": unquote(url.username or "") or os.environ.get("PGUSER", "postgres"),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": url.hostname or "",
+            "PORT": str(url.port or ""),
+        }
+    if text.startswith("sqlite:"):
+        text = text.removeprefix("sqlite://")
+        # sqlite:///relative.db → "/relative.db" means relative; sqlite:////abs → absolute
+        text = text[1:] if text.startswith("/") else text
+        if not text:
+            raise ValueError("sqlite URL needs a file path, e.g. sqlite:///recueil.sqlite3")
+    if "://" in text:
+        raise ValueError(
+            f"unsupported database URL {text!r}: use a path, sqlite:/// or postgresql://"
+        )
+    path = Path(text).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path.resolve()),
+        "OPTIONS": {"timeout": 30},
+    }
+
+
+class _Router:
+    """Send every query to the database opened by the caller (see `use_alias`)."""
+
+    def db_for_read(self, model, **hints):
+        return _current_alias.get()
+
+    def db_for_write(self, model, **hints):
+        return _current_alias.get()
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+    def allow_migrate(self, db, app_label, **hints):
+        return True
+
+
+def setup_django(default: dict | None = None) -> None:
+    """Configure Django for the core (ORM only) unless a Django project already did."""
+    if not settings.configured:
+        settings.configure(
+            DATABASES={DEFAULT_ALIAS: default or database_settings(None)},
+            INSTALLED_APPS=["recueil.store.apps.StoreConfig"],
+            DATABASE_ROUTERS=["recueil.store.db._Router"],
+            USE_TZ=True,
+            TIME_ZONE="UTC",
+            DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
+        )
+    django.setup()
+
+
+def alias_for(db: str | os.PathLike | None) -> str:
+    """Register the database behind `db` (once) and return its connection alias."""
+    cfg = database_settings(db)
+    if not settings.configured:
+        setup_django(cfg)
+    else:
+        django.setup()
+    from django.db import connections
+
+    for alias, existing in connections.settings.items():
+        if (
+            existing["ENGINE"] == cfg["ENGINE"]
+            and existing["NAME"] == cfg["NAME"]
+            and (existing.get("HOST", "") == cfg.get("HOST", ""))
+        ):
+            return alias
+    alias = "db_" + hashlib.sha1(repr(sorted(cfg.items())).encode()).hexdigest()[:12]
+    connections.settings[alias] = connections.configure_settings({DEFAULT_ALIAS: cfg})[
+        DEFAULT_ALIAS
+    ]
+    return alias
+
+
+def current_alias() -> str:
+    return _current_alias.get()
+
+
+def set_alias(alias: str) -> contextvars.Token:
+    return _current_alias.set(alias)
+
+
+def reset_alias(token: contextvars.Token) -> None:
+    _current_alias.reset(token)

@@ -1,0 +1,189 @@
+"""The one schema of recueil: documents, meetings, items, sources, themes, assignments.
+
+Django's ORM is the store layer (SQLite by default, PostgreSQL by URL) so that the web
+app, the admin and the CLI share these tables and their migrations; there is no second copy.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from recueil.model import Distribution, DocumentKind, ItemKind, Origin, Part, Status, to_roman
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(m.value, m.value) for m in enum]
+
+
+class Document(models.Model):
+    """One source file as ingested: its metadata as printed, its checksum, its raw text."""
+
+    symbol = models.CharField(max_length=120, null=True, blank=True, db_index=True)
+    title = models.TextField()
+    body = models.TextField(null=True, blank=True)
+    kind = models.CharField(max_length=32, choices=_choices(DocumentKind))
+    meeting = models.PositiveIntegerField(null=True, blank=True)
+    session = models.PositiveIntegerField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    issued = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, null=True, blank=True)
+    language = models.CharField(max_length=8, default="fr")
+    original_language = models.CharField(max_length=32, null=True, blank=True)
+    distribution = models.CharField(
+        max_length=16, choices=_choices(Distribution), null=True, blank=True
+    )
+    source_file = models.CharField(max_length=300, unique=True)
+    format = models.CharField(max_length=16)
+    encoding = models.CharField(max_length=40, null=True, blank=True)
+    checksum = models.CharField(max_length=64, db_index=True)
+    size = models.BigIntegerField(default=0)
+    raw_text = models.TextField()
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source_file"]
+
+    def __str__(self) -> str:
+        return self.symbol or self.source_file
+
+
+class Meeting(models.Model):
+    """A Working Group meeting (part A) or a COP session (part B)."""
+
+    part = models.CharField(max_length=1, choices=_choices(Part))
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    date_text = models.CharField(max_length=200, null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, null=True, blank=True)
+    report_symbol = models.CharField(max_length=120, null=True, blank=True)
+    instruments = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["part", "number"]
+        constraints = [models.UniqueConstraint(fields=["part", "number"], name="meeting_unique")]
+
+    @property
+    def roman(self) -> str:
+        return to_roman(self.number)
+
+    def __str__(self) -> str:
+        return f"{self.part}:{self.roman} {self.title}"
+
+
+class Item(models.Model):
+    """One recommendation or COP paragraph (subparagraphs are child items)."""
+
+    ref = models.CharField(max_length=40, db_index=True)
+    status = models.CharField(max_length=16, choices=_choices(Status))
+    part = models.CharField(max_length=1, choices=_choices(Part))
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    number = models.CharField(max_length=16)
+    sub = models.CharField(max_length=16, null=True, blank=True)
+    sort_key = models.CharField(max_length=80, db_index=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    kind = models.CharField(max_length=16, choices=_choices(ItemKind))
+    section = models.TextField(null=True, blank=True)
+    instrument = models.CharField(max_length=60, null=True, blank=True)
+    symbol = models.CharField(max_length=120, null=True, blank=True)
+    report_paragraph = models.CharField(max_length=40, null=True, blank=True)
+    recommendation_number = models.CharField(max_length=16, null=True, blank=True)
+    text = models.TextField()
+    raw_text = models.TextField()
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="items")
+    line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sort_key", "status"]
+        constraints = [models.UniqueConstraint(fields=["ref", "status"], name="item_ref_status")]
+
+    def __str__(self) -> str:
+        return self.ref if self.status == Status.ADOPTED else f"{self.ref} ({self.status})"
+
+
+class ItemSource(models.Model):
+    """Every source an item was read from; `agrees` is False for a conflicting text."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="sources")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="readings")
+    line = models.PositiveIntegerField(null=True, blank=True)
+    raw_text = models.TextField()
+    text = models.TextField()
+    agrees = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "document"], name="source_item_document")
+        ]
+
+
+class Paragraph(models.Model):
+    """A numbered paragraph of a report (context for readers, not a recommendation)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="paragraphs")
+    number = models.CharField(max_length=16)
+    position = models.PositiveIntegerField()
+    section = models.TextField(null=True, blank=True)
+    text = models.TextField()
+    raw_text = models.TextField()
+    line = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "position"]
+
+
+class Theme(models.Model):
+    """A theme of the thematic index; "Parent (child)" labels hang under their parent."""
+
+    label = models.CharField(max_length=300, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    label_en = models.CharField(max_length=300, null=True, blank=True)
+    scope_note = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Assignment(models.Model):
+    """A theme given to an item, with where it came from, who decided and when."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="assignments")
+    origin = models.CharField(max_length=16, choices=_choices(Origin))
+    user = models.CharField(max_length=150, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(null=True, blank=True)
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
+    )  # the published index an imported assignment was read from
+
+    class Meta:
+        ordering = ["theme__label"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "theme"], name="assignment_item_theme")
+        ]
+
+
+class IngestWarning(models.Model):
+    """Something ingestion noticed and did not silently fix (a conflict, an unresolved ref)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="warnings")
+    kind = models.CharField(max_length=40)
+    ref = models.CharField(max_length=40, null=True, blank=True)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "line", "id"]

@@ -1,0 +1,346 @@
+"""Saving one parsed document: idempotent, never losing curated data or adopted text.
+
+Rules: the same bytes twice change nothing; an edited file updates the items it is the
+primary source of and keeps every curated assignment; a second source with a different
+text for the same citation is recorded as a conflicting reading and flagged, not applied;
+a draft is keyed apart from the adopted item, so it can never replace it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from recueil.model import (
+    DocumentKind,
+    Origin,
+    ParsedDocument,
+    ParsedItem,
+    Part,
+    Ref,
+    SourceLike,
+    Status,
+    ordinal_fr,
+    text_key,
+)
+from recueil.store.models import (
+    Assignment,
+    Document,
+    IngestWarning,
+    Item,
+    ItemSource,
+    Meeting,
+    Paragraph,
+    Theme,
+)
+
+
+@dataclass
+class SaveResult:
+    """What one `save_document` call did, for the ingest summary."""
+
+    source_file: str
+    status: str  # created | updated | unchanged
+    items_created: int = 0
+    items_updated: int = 0
+    items_unchanged: int = 0
+    items_removed: int = 0
+    items_kept_curated: int = 0
+    sources_added: int = 0
+    conflicts: int = 0
+    paragraphs: int = 0
+    themes_created: int = 0
+    assignments_created: int = 0
+    assignments_removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def sort_key(ref: Ref) -> str:
+    """A string that orders items in document order under plain text comparison."""
+    segs = ".".join(f"{k}{n:04d}{s:<6}" for k, n, s in ref.sort_key()[2])
+    return f"{ref.part}{ref.meeting:03d}.{segs}"
+
+
+def save_document(
+    alias: str, source: SourceLike, parsed: ParsedDocument, *, user: str | None = None
+) -> SaveResult:
+    name = Path(source.path).name
+    with transaction.atomic(using=alias):
+        doc = Document.objects.filter(source_file=name).first()
+        if doc is not None and doc.checksum == source.sha256:
+            return SaveResult(name, "unchanged")
+        twin = Document.objects.filter(checksum=source.sha256).exclude(source_file=name).first()
+        if twin is not None:
+            res = SaveResult(name, "unchanged")
+            res.warnings.append(f"{name}: same content as already ingested {twin.source_file}")
+            return res
+        status = "updated" if doc is not None else "created"
+        doc = _save_document_row(doc, name, source, parsed)
+        res = SaveResult(name, status)
+        IngestWarning.objects.filter(document=doc).delete()
+        for message in parsed.warnings:
+            _warn(res, doc, "parser", message)
+        _save_meetings(doc, parsed)
+        _save_items(doc, parsed, res)
+        _save_paragraphs(doc, parsed, res)
+        _save_themes_and_assignments(doc, parsed, res, user)
+        return res
+
+
+def _save_document_row(
+    doc: Document | None, name: str, source: SourceLike, parsed: ParsedDocument
+) -> Document:
+    values = {
+        "symbol": parsed.symbol,
+        "title": parsed.title,
+        "body": parsed.body,
+        "kind": parsed.kind.value,
+        "meeting": parsed.meeting,
+        "session": parsed.session,
+        "start_date": parsed.start_date,
+        "end_date": parsed.end_date,
+        "issued": parsed.issued,
+        "venue": parsed.venue,
+        "language": parsed.language,
+        "original_language": parsed.original_language,
+        "distribution": parsed.distribution.value if parsed.distribution else None,
+        "format": source.format,
+        "encoding": source.encoding,
+        "checksum": source.sha256,
+        "size": source.size,
+        "raw_text": source.text,
+    }
+    if doc is None:
+        return Document.objects.create(source_file=name, **values)
+    for key, value in values.items():
+        setattr(doc, key, value)
+    doc.save()
+    return doc
+
+
+def _warn(res: SaveResult, doc: Document, kind: str, message: str, *, ref=None, line=None):
+    IngestWarning.objects.create(
+        document=doc, kind=kind, ref=str(ref) if ref else None, line=line, message=message
+    )
+    where = f"{doc.source_file}:{line}" if line else doc.source_file
+    res.warnings.append(f"{where}: {message}")
+
+
+def _save_meetings(doc: Document, parsed: ParsedDocument) -> None:
+    """Create meetings; fill in what is missing, never overwrite what another source gave."""
+    for m in parsed.meetings:
+        meeting, _ = Meeting.objects.get_or_create(
+            part=m.part.value, number=m.number, defaults={"title": m.title}
+        )
+        changed = False
+        for attr in ("date_text", "start_date", "end_date", "venue", "report_symbol"):
+            value = getattr(m, attr)
+            if value and not getattr(meeting, attr):
+                setattr(meeting, attr, value)
+                changed = True
+        if m.instruments and not meeting.instruments:
+            meeting.instruments = m.instruments
+            changed = True
+        if changed:
+            meeting.save()
+    if parsed.kind in (DocumentKind.REPORT, DocumentKind.DRAFT_ADDENDUM) and parsed.meeting:
+        meeting, _ = Meeting.objects.get_or_create(
+            part=Part.A.value,
+            number=parsed.meeting,
+            defaults={"title": f"{ordinal_fr(parsed.meeting)} réunion"},
+        )
+        if parsed.kind == DocumentKind.REPORT:
+            for attr, value in (
+                ("start_date", parsed.start_date),
+                ("end_date", parsed.end_date),
+                ("venue", parsed.venue),
+                ("report_symbol", parsed.symbol),
+            ):
+                if value and not getattr(meeting, attr):
+                    setattr(meeting, attr, value)
+            meeting.save()
+
+
+def _meeting_for(ref: Ref) -> Meeting:
+    meeting, _ = Meeting.objects.get_or_create(
+        part=ref.part.value,
+        number=ref.meeting,
+        defaults={
+            "title": f"{ordinal_fr(ref.meeting)} {'réunion' if ref.part == 'A' else 'session'}"
+        },
+    )
+    return meeting
+
+
+_ITEM_FIELDS = (
+    "kind", "section", "instrument", "symbol", "report_paragraph", "recommendation_number",
+    "text", "raw_text", "line",
+)  # fmt: skip
+
+
+def _item_values(p: ParsedItem) -> dict:
+    values = {f: getattr(p, f) for f in _ITEM_FIELDS}
+    values["kind"] = p.kind.value
+    return values
+
+
+def _save_items(doc: Document, parsed: ParsedDocument, res: SaveResult) -> None:
+    seen_items: set[int] = set()
+    by_key: dict[tuple[str, str], Item] = {}
+    for p in parsed.all_items():
+        key = (str(p.ref), p.status.value)
+        if key in by_key:
+            _warn(res, doc, "duplicate", f"{p.ref} appears twice; kept the first", ref=p.ref,
+                  line=p.line)  # fmt: skip
+            continue
+        parent = None
+        if p.ref.parent is not None:
+            parent = (
+                by_key.get((str(p.ref.parent), p.status.value))
+                or Item.objects.filter(ref=str(p.ref.parent), status=p.status.value).first()
+            )
+        item = Item.objects.filter(ref=key[0], status=key[1]).first()
+        values = _item_values(p)
+        if item is None:
+            item = Item.objects.create(
+                ref=key[0],
+                status=key[1],
+                part=p.ref.part.value,
+                meeting=_meeting_for(p.ref),
+                number=p.ref.number,
+                sub=p.ref.sub,
+                sort_key=sort_key(p.ref),
+                parent=parent,
+                document=doc,
+                **values,
+            )
+            res.items_created += 1
+        elif item.document_id == doc.id:
+            changed = [f for f, v in values.items() if getattr(item, f) != v]
+            if changed or item.parent_id != (parent.id if parent else None):
+                for f in changed:
+                    setattr(item, f, values[f])
+                item.parent = parent
+                item.save()
+                res.items_updated += 1
+            else:
+                res.items_unchanged += 1
+        else:
+            _add_second_reading(doc, item, p, res)
+        by_key[key] = item
+        seen_items.add(item.id)
+        source, created = ItemSource.objects.update_or_create(
+            item=item,
+            document=doc,
+            defaults={
+                "line": p.line,
+                "raw_text": p.raw_text,
+                "text": p.text,
+                "agrees": text_key(item.text) == text_key(p.text),
+            },
+        )
+        res.sources_added += int(created)
+    ItemSource.objects.filter(document=doc).exclude(item_id__in=seen_items).delete()
+    _remove_vanished_items(doc, seen_items, res)
+
+
+def _add_second_reading(doc: Document, item: Item, p: ParsedItem, res: SaveResult) -> None:
+    """Another document gives the same citation: keep the first text, flag a difference."""
+    if text_key(item.text) != text_key(p.text):
+        res.conflicts += 1
+        _warn(
+            res,
+            doc,
+            "conflict",
+            f"text of {p.ref} differs from {item.document.source_file}; kept the existing text",
+            ref=p.ref,
+            line=p.line,
+        )
+    # metadata the first source did not know is added, never replaced
+    changed = False
+    for f in ("symbol", "report_paragraph", "recommendation_number", "section", "instrument"):
+        if getattr(p, f) and not getattr(item, f):
+            setattr(item, f, getattr(p, f))
+            changed = True
+    if changed:
+        item.save()
+    res.items_unchanged += 1
+
+
+def _remove_vanished_items(doc: Document, seen: set[int], res: SaveResult) -> None:
+    """Items an edited file no longer has go, unless an editor curated them."""
+    gone = Item.objects.filter(document=doc).exclude(id__in=seen).order_by("-sort_key")
+    for item in gone:
+        if item.assignments.filter(origin=Origin.CURATED.value).exists():
+            res.items_kept_curated += 1
+            _warn(res, doc, "kept", f"{item.ref} is no longer in the file but has curated "
+                  "themes: kept", ref=item.ref)  # fmt: skip
+            continue
+        other = item.sources.exclude(document=doc).first()
+        if other is not None:  # another document still has it: it becomes the primary source
+            item.document = other.document
+            item.text, item.raw_text, item.line = other.text, other.raw_text, other.line
+            item.save()
+            continue
+        item.delete()
+        res.items_removed += 1
+
+
+def _save_paragraphs(doc: Document, parsed: ParsedDocument, res: SaveResult) -> None:
+    Paragraph.objects.filter(document=doc).delete()
+    Paragraph.objects.bulk_create(
+        Paragraph(
+            document=doc,
+            number=p.number,
+            position=i,
+            section=p.section,
+            text=p.text,
+            raw_text=p.raw_text,
+            line=p.line,
+        )
+        for i, p in enumerate(parsed.paragraphs)
+    )
+    res.paragraphs = len(parsed.paragraphs)
+
+
+def _save_themes_and_assignments(
+    doc: Document, parsed: ParsedDocument, res: SaveResult, user: str | None
+) -> None:
+    themes: dict[str, Theme] = {}
+    for t in parsed.themes:
+        theme, created = Theme.objects.get_or_create(label=t.label)
+        res.themes_created += int(created)
+        themes[t.label] = theme
+    for t in parsed.themes:
+        if t.parent and themes[t.label].parent_id is None:
+            parent = themes.get(t.parent) or Theme.objects.get_or_create(label=t.parent)[0]
+            themes[t.label].parent = parent
+            themes[t.label].save()
+    wanted: set[tuple[int, int]] = set()
+    for e in parsed.index_entries:
+        item = Item.objects.filter(ref=str(e.ref), status=Status.ADOPTED.value).first()
+        if item is None:
+            _warn(res, doc, "unresolved", f"index entry {e.ref} ({e.theme}) names no item",
+                  ref=e.ref, line=e.line)  # fmt: skip
+            continue
+        theme = themes.get(e.theme) or Theme.objects.get_or_create(label=e.theme)[0]
+        wanted.add((item.id, theme.id))
+        note = " ".join(x for x in (e.symbol, e.instrument, e.paragraph or e.recommendation) if x)
+        _, created = Assignment.objects.get_or_create(
+            item=item,
+            theme=theme,
+            defaults={
+                "origin": Origin.IMPORTED.value,
+                "user": user,
+                "note": f"{note} (line {e.line})" if e.line else note,
+                "document": doc,
+            },
+        )
+        res.assignments_created += int(created)
+    stale = Assignment.objects.filter(document=doc, origin=Origin.IMPORTED.value)
+    for a in stale:
+        if (a.item_id, a.theme_id) not in wanted:
+            a.delete()
+            res.assignments_removed += 1

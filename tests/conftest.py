@@ -1,0 +1,92 @@
+"""Shared fixtures: the bundled corpus, a store with all of it ingested, fresh stores.
+
+Like Datasette's fixtures database: the whole real corpus is ingested once per session
+into a real SQLite file, and tests query it; tests that write get their own database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+PG_DSN = os.environ.get("RECUEIL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def corpus_file(prefix: str) -> Path:
+    """The bundled corpus file whose name starts with `prefix` ("000" … "004")."""
+    (path,) = CORPUS.glob(f"{prefix}_*")
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return CORPUS
+
+
+def ingest_into(store, paths):
+    from recueil.ingest.pipeline import load_all
+
+    return [store.save(lo, user="test") for lo in load_all(paths)]
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """A SQLite store holding the whole bundled corpus (read-only for tests)."""
+    from recueil.store import open_store
+
+    db = tmp_path_factory.mktemp("db") / "corpus.sqlite3"
+    store = open_store(db)
+    ingest_into(store, [CORPUS])
+    return store
+
+
+@pytest.fixture
+def fresh_store(tmp_path):
+    from recueil.store import open_store
+
+    return open_store(tmp_path / "fresh.sqlite3")
+
+
+@pytest.fixture
+def corpus_copy(tmp_path) -> Path:
+    """A writable copy of the bundled corpus (with its manifest)."""
+    dest = tmp_path / "corpus"
+    shutil.copytree(CORPUS, dest)
+    return dest
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_DSN, connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database on the local server; skipped when unreachable."""
+    if not _pg_available():
+        pytest.skip(f"PostgreSQL not reachable at {PG_DSN}")
+    import psycopg
+
+    name = f"recueil_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_DSN.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    from django.db import connections
+
+    for alias in list(connections.settings):
+        if connections.settings[alias].get("NAME") == name:
+            connections[alias].close()
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
