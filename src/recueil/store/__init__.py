@@ -11,7 +11,9 @@ import os
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from recueil.store.db import alias_for, reset_alias, set_alias
+from recueil.store.db import alias_for, reset_alias, set_alias, setup_django
+
+setup_django()  # the ORM must be configured before any model module is imported
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -46,9 +48,10 @@ class Store:
 
     @_routed
     def save(self, loaded, *, user: str | None = None):
+        """Save one `ingest.pipeline.Loaded` (source + parsed document), idempotently."""
         from recueil.store.writer import save_document
 
-        return save_document(self.alias, loaded, user=user)
+        return save_document(self.alias, loaded.source, loaded.parsed, user=user)
 
     def run(self, fn: Callable[..., T], *args, **kwargs) -> T:
         """Call `fn` (a query function of recueil.store.queries) against this store."""

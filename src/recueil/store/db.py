@@ -57,7 +57,6 @@ def database_settings(db: str | os.PathLike | None) -> dict:
             f"unsupported database URL {text!r}: use a path, sqlite:/// or postgresql://"
         )
     path = Path(text).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path.resolve()),
@@ -98,6 +97,8 @@ def setup_django(default: dict | None = None) -> None:
 def alias_for(db: str | os.PathLike | None) -> str:
     """Register the database behind `db` (once) and return its connection alias."""
     cfg = database_settings(db)
+    if cfg["ENGINE"].endswith("sqlite3"):
+        Path(cfg["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     if not settings.configured:
         setup_django(cfg)
     else:

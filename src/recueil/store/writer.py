@@ -8,6 +8,7 @@ a draft is keyed apart from the adopted item, so it can never replace it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +82,8 @@ def save_document(
         res = SaveResult(name, status)
         IngestWarning.objects.filter(document=doc).delete()
         for message in parsed.warnings:
-            _warn(res, doc, "parser", message)
+            line, message = _split_location(message)
+            _warn(res, doc, "parser", message, line=line)
         _save_meetings(doc, parsed)
         _save_items(doc, parsed, res)
         _save_paragraphs(doc, parsed, res)
@@ -126,6 +128,15 @@ def _warn(res: SaveResult, doc: Document, kind: str, message: str, *, ref=None, 
     )
     where = f"{doc.source_file}:{line}" if line else doc.source_file
     res.warnings.append(f"{where}: {message}")
+
+
+_LOCATION_RE = re.compile(r"^\S+?:(\d+): ")
+
+
+def _split_location(message: str) -> tuple[int | None, str]:
+    """Parsers may prefix "path:line: "; the warning row stores the line on its own."""
+    m = _LOCATION_RE.match(message)
+    return (int(m.group(1)), message[m.end() :]) if m else (None, message)
 
 
 def _save_meetings(doc: Document, parsed: ParsedDocument) -> None:
