@@ -39,6 +39,7 @@ from itertools import pairwise
 
 from recueil.ingest.errors import IngestError
 from recueil.ingest.normalize import FOOTNOTE_MARKS, clean_text
+from recueil.ingest.parsers.header import parse_date_span
 from recueil.model import (
     ItemKind,
     ParsedItem,
@@ -65,44 +66,18 @@ _FOOTNOTE_LINE_RE = re.compile(f"^\\s*[{FOOTNOTE_MARKS}]+\\s")
 _MARGIN_LABEL_RE = re.compile(r"^\s*Al\.\s*\d+\s*$")
 _PAGE_NUMBER_RE = re.compile(r"^\s*\d{1,3}\s*$")
 
-_MONTHS = {
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-}  # fmt: skip
-_RANGE_RE = re.compile(
-    r"^(?:du|les)\s+(?P<d1>\d{1,2})(?:er)?(?:\s+(?P<m1>[^\W\d_]+))?(?:\s+(?P<y1>\d{4}))?"
-    r"\s+(?:au|et)\s+(?P<d2>\d{1,2})(?:er)?\s+(?P<m2>[^\W\d_]+)\s+(?P<y2>\d{4})$"
-)
-_SINGLE_RE = re.compile(r"^le\s+(?P<d>\d{1,2})(?:er)?\s+(?P<m>[^\W\d_]+)\s+(?P<y>\d{4})$")
-
-
 def parse_french_dates(text: str) -> tuple[date, date]:
     """First and last day of "du 30 mai au 1er juin 2012", "les 4 et 5 juillet 2018"…
 
-    Raises ValueError when the text is not one of these printed forms.
+    Strict wrapper over header.parse_date_span: a meeting heading must carry its dates,
+    so anything else raises ValueError.
     """
-    cleaned = clean_text(text).lower()
-    m = _SINGLE_RE.match(cleaned)
-    if m:
-        day = date(int(m["y"]), _month(m["m"], text), int(m["d"]))
-        return day, day
-    m = _RANGE_RE.match(cleaned)
-    if not m:
+    start, end = parse_date_span(clean_text(text).lower())
+    if start is None or end is None:
         raise ValueError(f"not a French date range: {text!r}")
-    end = date(int(m["y2"]), _month(m["m2"], text), int(m["d2"]))
-    start_month = _month(m["m1"], text) if m["m1"] else end.month
-    start = date(int(m["y1"] or end.year), start_month, int(m["d1"]))
     if start > end:
         raise ValueError(f"date range ends before it starts: {text!r}")
     return start, end
-
-
-def _month(name: str, text: str) -> int:
-    try:
-        return _MONTHS[name]
-    except KeyError:
-        raise ValueError(f"unknown French month {name!r} in {text!r}") from None
 
 
 # --- Building items line by line ------------------------------------------------------
