@@ -81,8 +81,12 @@ class _Router:
 
 
 def setup_django(default: dict | None = None) -> None:
-    """Configure Django for the core (ORM only) unless a Django project already did."""
-    if not settings.configured:
+    """Configure Django for the core (ORM only) unless a Django project already did.
+
+    With DJANGO_SETTINGS_MODULE set (the web app), that module's settings win; they must
+    install `recueil.store.apps.StoreConfig` and the router `recueil.store.db._Router`.
+    """
+    if not settings.configured and not os.environ.get("DJANGO_SETTINGS_MODULE"):
         settings.configure(
             DATABASES={DEFAULT_ALIAS: default or database_settings(None)},
             INSTALLED_APPS=["recueil.store.apps.StoreConfig"],
