@@ -301,5 +301,37 @@ def unassign(ref, theme, db) -> None:
     click.echo(f"{r['ref']}: {r['theme']} removed")
 
 
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md"]), required=True,
+              help="Publication format.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write.")  # fmt: skip
+@click.option("--lang", type=click.Choice(["fr"]), default="fr", show_default=True,
+              help="Language of the publication.")  # fmt: skip
+@click.option("--meetings", multiple=True, metavar="SELECTION",
+              help="Only these meetings/sessions: A:I-VI, B:VI, A:7, A (repeat or comma-separate). "
+                   "Default: every adopted item.")  # fmt: skip
+@DB
+def publish(fmt, out, lang, meetings, db) -> None:
+    """Publish the compendium ("Recueil et index thématique") from the database.
+
+    Parts A and B in chronological order and the thematic index computed from the theme
+    assignments (imported and curated); drafts are never published.
+    """
+    from recueil.publish import SelectionError
+    from recueil.publish import publish as publish_to
+
+    store = _store(db)
+    try:
+        pub = publish_to(store, fmt, out, meetings=meetings or None, lang=lang)
+    except (SelectionError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    items = sum(len(m.items) for m in (*pub.part_a, *pub.part_b))
+    click.echo(
+        f"{out}: {fmt}, {len(pub.part_a)} meetings, {len(pub.part_b)} sessions, "
+        f"{items} items, {len(pub.index)} themes"
+    )
+
+
 if __name__ == "__main__":
     main()

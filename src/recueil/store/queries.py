@@ -123,13 +123,17 @@ def citation(item: Item) -> str:
         parts.append(item.instrument)
     if item.symbol:
         parts.append(item.symbol)
+    else:  # no symbol printed: the document's own title and date identify it
+        doc = item.document
+        issued = f", {doc.issued.strftime('%d/%m/%Y')}" if doc.issued else ""
+        parts.append(f"{doc.title}{issued}")
     if item.report_paragraph:
-        parts.append(f"par. {item.report_paragraph}")
+        paragraph = item.report_paragraph
+        parts.append(paragraph if paragraph.startswith("al.") else f"par. {paragraph}")
     elif item.recommendation_number:
         parts.append(f"recommandation {item.recommendation_number}")
     draft = " – projet" if item.status == Status.DRAFT.value else ""
-    head = ", ".join(parts) if parts else item.document.source_file
-    return f"{head} (Recueil {item.ref}{draft})"
+    return f"{', '.join(parts)} (Recueil {item.ref}{draft})"
 
 
 def find_theme(label: str) -> Theme:
@@ -249,3 +253,95 @@ def unassign(ref: str, theme_label: str) -> dict:
     if not deleted:
         raise NotFound(f"{key} has no theme {theme.label!r}")
     return {"ref": key, "theme": theme.label, "removed": True}
+
+
+# --- Publication reads (issue 3: recueil.publish builds the compendium from these) ---------
+
+
+def _publication_item(item: Item) -> dict:
+    return {
+        "ref": item.ref,
+        "part": item.part,
+        "meeting": item.meeting.number,
+        "kind": item.kind,
+        "section": item.section,
+        "instrument": item.instrument,
+        "symbol": item.symbol,
+        "report_paragraph": item.report_paragraph,
+        "recommendation_number": item.recommendation_number,
+        "text": item.text,
+        "children": [],
+    }
+
+
+def publication_meetings(keys: list[tuple[str, int]] | None = None) -> list[dict]:
+    """Meetings (A) and sessions (B) that have adopted items, each with its adopted items as a
+    tree in document order. `keys` = [(part, number)] restricts; None means every meeting.
+    Drafts are never returned."""
+    meetings = Meeting.objects.order_by("part", "number")
+    items = Item.objects.filter(status=Status.ADOPTED.value).select_related("meeting")
+    if keys is not None:
+        wanted = Q(pk__in=[])
+        for part, number in keys:
+            wanted |= Q(part=part, number=number)
+        meetings = meetings.filter(wanted)
+        items = items.filter(meeting__in=meetings)
+    by_meeting: dict[int, list[dict]] = {}
+    nodes: dict[int, dict] = {}
+    for item in items.order_by("sort_key"):
+        node = _publication_item(item)
+        nodes[item.id] = node
+        parent = nodes.get(item.parent_id) if item.parent_id else None
+        if parent is not None:
+            parent["children"].append(node)
+        else:
+            by_meeting.setdefault(item.meeting_id, []).append(node)
+    return [
+        {
+            "part": m.part,
+            "number": m.number,
+            "title": m.title,
+            "date_text": m.date_text,
+            "start_date": m.start_date,
+            "end_date": m.end_date,
+            "venue": m.venue,
+            "report_symbol": m.report_symbol,
+            "instruments": list(m.instruments or []),
+            "items": by_meeting[m.id],
+        }
+        for m in meetings
+        if m.id in by_meeting
+    ]
+
+
+def publication_assignments(
+    keys: list[tuple[str, int]] | None = None,
+    origins: tuple[str, ...] = (Origin.IMPORTED.value, Origin.CURATED.value),
+) -> list[dict]:
+    """(theme, adopted item) pairs for the thematic index, with the item's citation cells.
+
+    Suggested assignments are not reviewed and never published (default `origins`)."""
+    qs = Assignment.objects.filter(
+        item__status=Status.ADOPTED.value, origin__in=list(origins)
+    ).select_related("item", "item__meeting", "theme", "theme__parent")
+    if keys is not None:
+        wanted = Q(pk__in=[])
+        for part, number in keys:
+            wanted |= Q(item__meeting__part=part, item__meeting__number=number)
+        qs = qs.filter(wanted)
+    return [
+        {
+            "theme": a.theme.label,
+            "theme_parent": a.theme.parent.label if a.theme.parent else None,
+            "origin": a.origin,
+            "ref": a.item.ref,
+            "part": a.item.part,
+            "meeting": a.item.meeting.number,
+            "meeting_symbol": a.item.meeting.report_symbol,
+            "symbol": a.item.symbol,
+            "instrument": a.item.instrument,
+            "report_paragraph": a.item.report_paragraph,
+            "recommendation_number": a.item.recommendation_number,
+        }
+        for a in qs.order_by("theme__label", "item__sort_key")
+    ]

@@ -1,0 +1,25 @@
+"""Template filters for the publication: French typography applied while rendering HTML.
+
+Registered as builtins of the publication's template engine (see publish.html), so the
+templates never handle non-breaking spaces or superscripts themselves.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from recueil.publish.typography import segments
+
+register = template.Library()
+
+
+@register.filter(is_safe=True)
+def fr(value) -> SafeString:
+    """Escaped text with French spacing and ordinals in <sup> (1<sup>er</sup>)."""
+    if value is None:
+        return mark_safe("")
+    return mark_safe(
+        "".join(f"<sup>{escape(c)}</sup>" if sup else escape(c) for c, sup in segments(str(value)))
+    )
