@@ -13,6 +13,11 @@ from pathlib import Path
 
 import pytest
 
+# The whole suite runs under the web app's settings: a superset of the core's (the store app
+# and router plus auth, admin, i18n), so core and web tests share one process. This must be
+# set before anything imports recueil.store, which configures Django on import.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recueil.web.settings")
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 PG_DSN = os.environ.get("RECUEIL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -110,6 +110,9 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
         for lo in bar:
             results.append(store.save(lo, user=user))
     _print_summary(store, results)
+    from recueil.search import ensure_index
+
+    store.run(ensure_index)  # the full-text index follows what was just saved
 
 
 def _print_summary(store, results) -> None:
@@ -331,6 +334,504 @@ def publish(fmt, out, lang, meetings, db) -> None:
         f"{out}: {fmt}, {len(pub.part_a)} meetings, {len(pub.part_b)} sessions, "
         f"{items} items, {len(pub.index)} themes"
     )
+
+
+BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+
+
+@main.command()
+@DB
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int,
+              help="Threads per worker process.")  # fmt: skip
+@click.option("--workers", default=None, type=int,
+              help="Worker processes sharing the port (default: one per CPU, at most 4; "
+                   "always 1 where fork is unavailable).")  # fmt: skip
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False),
+              default=BUNDLED_CORPUS, show_default=True,
+              help="Ingested first when the database holds no document.")  # fmt: skip
+def serve(db, host, port, threads, workers, corpus) -> None:
+    """Serve the web app and REST API (waitress WSGI server) on HOST:PORT.
+
+    Migrates the database and, when it holds no document yet, ingests the bundled corpus.
+    """
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recueil.web.settings")
+    if db:
+        os.environ["RECUEIL_DB"] = str(db)  # the web settings' default database
+    from recueil.store import queries
+
+    store = _store(db)
+    if store.run(queries.counts)["documents"] == 0 and corpus.is_dir():
+        from recueil.ingest.pipeline import load_all
+
+        click.echo(f"empty database: ingesting {corpus}", err=True)
+        try:
+            for lo in load_all([corpus]):
+                store.save(lo, user=getpass.getuser())
+        except IngestError as exc:
+            _fail(str(exc))
+    try:  # build the search index now rather than on the first query
+        from recueil.search import ensure_index
+
+        store.run(ensure_index)
+    except ImportError:
+        pass
+    from django.conf import settings as django_settings
+
+    django_settings.RECUEIL_DB_ALIAS = store.alias
+    from recueil.web.wsgi import application
+
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4)
+    if not hasattr(os, "fork"):
+        workers = 1
+    click.echo(
+        f"recueil: serving http://{host}:{port}/ with {workers} worker(s) × {threads} threads "
+        f"(database: {store.url or '(default)'})"
+    )
+    _serve_wsgi(application, host, port, threads=threads, workers=max(1, workers))
+
+
+def _serve_wsgi(application, host: str, port: int, *, threads: int, workers: int) -> None:
+    """Waitress on one listening socket, in `workers` forked processes (one GIL per core).
+
+    Search is CPU-bound Python; one process serialises it, so on a multi-core machine the
+    socket is bound once and each forked child runs its own waitress on it.
+    """
+    import contextlib
+    import os
+    import signal
+    import socket
+
+    from waitress import serve as waitress_serve
+
+    if workers == 1:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="recueil")
+        return
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.create_server((host.strip("[]"), port), family=family, backlog=1024)
+    from django.db import connections
+
+    connections.close_all()  # each child opens its own database connections
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # child
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            try:
+                waitress_serve(application, sockets=[sock], threads=threads, ident="recueil")
+            finally:
+                os._exit(0)
+        children.append(pid)
+
+    def stop(signum, frame) -> None:
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        while True:
+            try:
+                os.waitpid(child, 0)
+                break
+            except InterruptedError:
+                continue
+            except ChildProcessError:
+                break
+    sock.close()
+
+
+# --- Agreed language and lineage (issue 6: recueil.link) ----------------------------------
+
+LINK_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+
+
+def _diff_markup(spans: list[dict]) -> str:
+    """A diff for a terminal: [-deleted-] {+inserted+} (as `git diff --word-diff`)."""
+    out = []
+    for s in spans:
+        text = s["text"]
+        if s["op"] == "equal":
+            out.append(text)
+        else:
+            lead = text[: len(text) - len(text.lstrip())]
+            mark = ("[-", "-]") if s["op"] == "delete" else ("{+", "+}")
+            out.append(f"{lead}{mark[0]}{text.strip()}{mark[1]}")
+    return "".join(out)
+
+
+def _run_link(db: str | None, fn, *args, **kwargs):
+    from recueil.store import queries
+
+    store = _store(db)
+    try:
+        return store.run(fn, *args, **kwargs)
+    except (queries.NotFound, ValueError) as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.argument("ref")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--part", type=click.Choice(["A", "B", "a", "b"]), help="Only items of this part.")
+@click.option("--status", type=click.Choice(["adopted", "draft"]), default="adopted",
+              show_default=True, help="Status of REF itself.")  # fmt: skip
+@LINK_FORMAT
+@DB
+def related(ref, limit, part, status, fmt, db) -> None:
+    """Items most similar to REF, with a score and restates / revises / related."""
+    from recueil.link import related as related_items
+
+    rows = _run_link(db, related_items, ref, limit, status=status, part=part)
+    if fmt == "json":
+        keep = ("ref", "score", "relation", "cosine", "shared")
+        click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,
+                              indent=2))  # fmt: skip
+    else:
+        click.echo(_table(rows, ("ref", "score", "relation", "cosine", "shared", "text")))
+
+
+@main.command()
+@click.option("--text", help="The draft paragraph.")
+@click.option("--file", "path", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="A file holding the draft paragraph (.txt, .md, .pdf, .docx).")  # fmt: skip
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 200))
+@click.option("--part", type=click.Choice(["A", "B", "a", "b"]), help="Only items of this part.")
+@click.option("--per-paragraph", is_flag=True,
+              help="A draft document: precedents for each paragraph (blank-line separated); "
+                   'JSON is then [{"paragraph", "text", "precedents"}].')  # fmt: skip
+@LINK_FORMAT
+@DB
+def precedent(text, path, limit, part, per_paragraph, fmt, db) -> None:
+    """Adopted paragraphs closest to a draft, each with a word-level diff (agreed language).
+
+    In the table, [-words-] are in the adopted text but not in the draft, {+words+} are
+    the draft's additions; case, accents and typography do not count as differences.
+    """
+    from recueil.link import precedent as find_precedents
+
+    if bool(text) == bool(path):
+        _fail("give exactly one of --text or --file")
+    if path:
+        from recueil.ingest.read import read_source
+
+        try:
+            text = read_source(path).text
+        except IngestError as exc:
+            _fail(str(exc))
+    keep = ("ref", "score", "relation", "diff")
+    if per_paragraph:
+        from recueil.link import precedent_document
+
+        paras = _run_link(db, precedent_document, text, limit, part=part)
+        if fmt == "json":
+            for p in paras:
+                p["precedents"] = [{k: r[k] for k in keep} for r in p["precedents"]]
+            click.echo(json.dumps(paras, ensure_ascii=False, indent=2))
+            return
+        for p in paras:
+            click.echo(f"¶ {p['paragraph']}: {p['text']}")
+            for r in p["precedents"]:
+                click.echo(f"  {r['ref']}  score {r['score']}  {r['relation']}")
+                click.echo("    " + _diff_markup(r["diff"]))
+            click.echo("")
+        return
+    rows = _run_link(db, find_precedents, text, limit, part=part)
+    if fmt == "json":
+        click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,
+                              indent=2))  # fmt: skip
+        return
+    for r in rows:
+        click.echo(f"{r['ref']}  score {r['score']}  {r['relation']}")
+        click.echo("  " + _diff_markup(r["diff"]) + "\n")
+
+
+@main.command()
+@click.argument("ref_a")
+@click.argument("ref_b")
+@click.option("--status-a", type=click.Choice(["adopted", "draft"]), default="adopted")
+@click.option("--status-b", type=click.Choice(["adopted", "draft"]), default="adopted")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)  # fmt: skip
+@DB
+def compare(ref_a, ref_b, status_a, status_b, fmt, db) -> None:
+    """Two items side by side: similarity, relation and the word-level diff from A to B."""
+    from recueil.link import compare as compare_items
+
+    r = _run_link(db, compare_items, ref_a, ref_b, status_a=status_a, status_b=status_b)
+    if fmt == "json":
+        click.echo(json.dumps(r, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{r['a']['ref']} → {r['b']['ref']}: {r['relation']} (cosine {r['cosine']}, "
+               f"shared wording {r['shared']}, ratio {r['ratio']})\n")  # fmt: skip
+    click.echo(_diff_markup(r["diff"]))
+
+
+@main.command("draft-fate")
+@click.argument("ref")
+@click.option("--scope", type=click.Choice(["meeting", "all"]), default="meeting",
+              show_default=True, help="Adopted items of the draft's meeting, or all.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@DB
+def draft_fate_cmd(ref, scope, fmt, db) -> None:
+    """Whether and where a draft's text (REF, status draft) survived in adopted items."""
+    from recueil.link import draft_fate
+
+    r = _run_link(db, draft_fate, ref, scope=scope)
+    if fmt == "json":
+        click.echo(json.dumps(r, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {"ref": u["ref"], "fate": u["fate"],
+         "adopted": (u["match"] or u["closest"] or {}).get("ref"), "text": u["text"]}  # fmt: skip
+        for u in r["units"]
+    ]
+    click.echo(_table(rows, ("ref", "fate", "adopted", "text")))
+    click.echo(", ".join(f"{k} {v}" for k, v in r["summary"].items()))
+
+
+@main.command()
+@click.option("--meeting", help="Working Group meeting, roman (I) or arabic (1).")
+@click.option("--no-refresh", is_flag=True, help="Show stored links without re-proposing.")
+@LINK_FORMAT
+@DB
+def uptake(meeting, no_refresh, fmt, db) -> None:
+    """Per recommendation: the COP paragraphs that took it up, or "not taken up"."""
+    from recueil.link import uptake as uptake_rows
+
+    rows = _run_link(db, uptake_rows, meeting, refresh=not no_refresh)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = [
+        {"ref": r["ref"], "uptake": r["uptake"],
+         "where": "; ".join(f"{lk['target']} ({lk['relation']}, {lk['origin']}, {lk['status']})"
+                            for lk in r["links"])}  # fmt: skip
+        for r in rows
+    ]
+    click.echo(_table(table, ("ref", "uptake", "where"), width=120))
+
+
+@main.group()
+def link() -> None:
+    """Confirm or reject lineage links (recommendation SRC taken up by COP paragraph TGT)."""
+
+
+def _decide_command(name: str, doc: str):
+    @link.command(name, help=doc)
+    @click.argument("source")
+    @click.argument("target")
+    @click.option("--user", default=None, help="Who decides (default: login name).")
+    @click.option("--note", default=None, help="Why (kept in the audit trail).")
+    @DB
+    def decide(source, target, user, note, db) -> None:
+        from recueil import link as link_ops
+
+        fn = link_ops.confirm if name == "confirm" else link_ops.reject
+        r = _run_link(db, fn, source, target, user=user or getpass.getuser(), note=note)
+        click.echo(
+            f"{r['source']} → {r['target']}: {r['status']} ({r['relation']}, {r['origin']}) "
+            f"by {r['user']}; {len(r['events'])} decision(s) recorded"
+        )
+
+    return decide
+
+
+_decide_command("confirm", "Confirm that TARGET takes up SOURCE (audited).")
+_decide_command("reject", "Reject the link SOURCE → TARGET (audited).")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 200))
+@click.option("--offset", default=0, type=click.IntRange(0, None), help="Skip this many hits.")
+@click.option("--part", type=click.Choice(["A", "B", "a", "b"]))
+@click.option("--meeting", help="Meeting/session: VII, 7 or A:VII.")
+@click.option("--year", type=int, help="Year of the meeting/session.")
+@click.option("--theme", help="Theme label (items of its sub-themes included).")
+@click.option("--addressee", help="Who is asked (rules in recueil/search/wording.py).",
+              type=click.Choice(["states", "secretariat", "working_group", "conference", "other"]))
+@click.option("--strength", help="Force of the wording (rules in recueil/search/wording.py).",
+              type=click.Choice(["must", "urged", "should", "encouraged", "may_wish", "decides",
+                                 "notes", "other"]))  # fmt: skip
+@click.option("--status", type=click.Choice(["adopted", "draft"]), default="adopted",
+              show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@DB
+def search(query, limit, offset, part, meeting, year, theme, addressee, strength, status, fmt,
+           db) -> None:  # fmt: skip
+    """Full-text search (French-aware): words, "phrases", OR, NOT/-word, prefix*.
+
+    Accents, case and inflection do not matter (enfant ≈ Enfants, Etats ≈ États);
+    misspelt words are matched to the closest indexed word.
+    """
+    from recueil.search import QueryError
+    from recueil.search import search as run_search
+
+    store = _store(db)
+    try:
+        res = store.run(
+            run_search, query, part=part, meeting=meeting, year=year, theme=theme,
+            addressee=addressee, strength=strength, status=status, limit=limit, offset=offset,
+        )  # fmt: skip
+    except QueryError as exc:
+        _fail(f"bad query: {exc}")
+    if fmt == "json":
+        rows = [
+            {"ref": h["ref"], "score": h["score"], "snippet": h["snippet"],
+             **{k: v for k, v in h.items() if k not in ("ref", "score", "snippet", "text")}}
+            for h in res.hits
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    import html
+    import re
+
+    rows = [
+        {"ref": h["ref"], "score": f"{h['score']:.3f}",
+         "snippet": html.unescape(re.sub(r"</?mark>", "*", h["snippet"]))}
+        for h in res.hits
+    ]  # fmt: skip
+    click.echo(_table(rows, ("ref", "score", "snippet"), width=110))
+    fixed = "".join(f"; {k} → {v}" for k, v in res.corrections.items())
+    click.echo(f"{len(res.hits)} of {res.total} hits{fixed}", err=True)
+
+
+# --- thematic indexing: suggestions, training, evaluation (recueil.index) -----------------
+
+
+@main.command()
+@click.argument("refs", nargs=-1)
+@click.option("--unindexed", is_flag=True, help="Every adopted item without a theme.")
+@click.option("--text", "texts", multiple=True, help="A text to index (repeatable).")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Only scores at or above this probability.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@DB
+def suggest(refs, unindexed, texts, top, threshold, fmt, db) -> None:
+    """Suggest themes for items (REF…), every unindexed item, or free --text.
+
+    Each theme has a calibrated score (the probability it is right) and its evidence: the
+    most similar indexed items carrying it and the words that matched. The model is
+    retrained first when the indexed data changed since it was trained.
+    """
+    from recueil.index import project
+    from recueil.index.corpus import Doc
+    from recueil.store import queries
+
+    if not (refs or unindexed or texts):
+        _fail("give item references, --unindexed or --text")
+    store = _store(db)
+    try:
+        docs = project.docs_for(store, list(refs), unindexed=unindexed)
+    except (queries.NotFound, ValueError) as exc:
+        _fail(str(exc))
+    docs += [Doc(ref=f"text-{i}", text=t) for i, t in enumerate(texts, 1)]
+    model = project.load_model(store)
+    if model.retrained:
+        click.echo(f"model retrained on {model.n_docs} indexed items "
+                   f"({model.train_seconds:.1f} s)", err=True)  # fmt: skip
+    result = project.suggest(model, docs, top=top, threshold=threshold)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {
+            "ref": ref,
+            "theme": s["theme"],
+            "score": f"{s['score']:.2f}",
+            "similar items": ", ".join(
+                f"{n['ref']} ({n['similarity']:.2f})" for n in s["evidence"]["similar_items"]
+            ),
+            "words": ", ".join(s["evidence"]["matched_words"]),
+        }
+        for ref, suggestions in result.items()
+        for s in suggestions
+    ]
+    click.echo(_table(rows, ("ref", "theme", "score", "similar items", "words"), width=60))
+
+
+@main.command()
+@DB
+def train(db) -> None:
+    """Retrain the theme suggester on every indexed item (imported and curated themes)."""
+    from recueil.index import project
+
+    model = project.train(_store(db))
+    threshold = getattr(model.suggester, "threshold", None)
+    click.echo(
+        f"trained on {model.n_docs} indexed items in {model.train_seconds:.1f} s"
+        + (f", assignment threshold {threshold:.2f}" if threshold is not None else "")
+        + f": {model.path}"
+    )
+
+
+@main.command("evaluate-indexing")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@DB
+def evaluate_indexing(fmt, db) -> None:
+    """Leave-one-meeting-out over Part A meetings I–VI, pooled (Annif's metric definitions).
+
+    Each fold trains on the other five meetings plus all of Part B and suggests themes for
+    the held-out meeting's indexed items; micro/macro scores use each fold's calibrated
+    threshold.
+    """
+    from recueil.index import metrics, project
+
+    ts, result = project.evaluate(_store(db))
+    table = result.metrics(ts.vocabulary.labels)
+    scores, right = result.scored_pairs()
+    bands = [
+        {"scores": f">= {lo:.1f}", "suggestions": int((scores >= lo).sum()),
+         "right": float(right[scores >= lo].mean()) if (scores >= lo).any() else None}
+        for lo in (0.5, 0.6, 0.7, 0.8, 0.9)
+    ]  # fmt: skip
+    if fmt == "json":
+        out = {"metrics": table, "calibration": bands, "thresholds": sorted(set(result.thresholds)),
+               "train_seconds": result.train_seconds}  # fmt: skip
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"leave-one-meeting-out, Part A I–VI, {int(table['documents'])} items pooled")
+    click.echo(metrics.format_table({"recueil": table}))
+    click.echo("\ncalibration (held-out suggestions, share right):")
+    for b in bands:
+        right_text = "–" if b["right"] is None else f"{b['right']:.2f}"
+        click.echo(f"  score {b['scores']}: {b['suggestions']:4d} suggestions, {right_text} right")
+    click.echo("fold thresholds: " + ", ".join(f"{t:.2f}" for t in sorted(set(result.thresholds))))
+
+
+@main.command("export-vocabulary")
+@click.option("--format", "fmt", type=click.Choice(["skos", "annif-tsv"]), default="skos",
+              show_default=True)  # fmt: skip
+@click.option("--base-uri", default=None, help="URI prefix of the concepts.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="Write to FILE.")
+@DB
+def export_vocabulary(fmt, base_uri, out, db) -> None:
+    """Export the theme vocabulary as SKOS (Turtle) or Annif's TSV subject file."""
+    from recueil.index import skos
+    from recueil.index.corpus import load_training_set
+
+    vocabulary = _store(db).run(load_training_set).vocabulary
+    base = base_uri or skos.DEFAULT_BASE_URI
+    render = skos.to_turtle if fmt == "skos" else skos.to_annif_tsv
+    text = render(vocabulary, base)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 if __name__ == "__main__":

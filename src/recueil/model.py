@@ -52,6 +52,26 @@ class Origin(StrEnum):
     SUGGESTED = "suggested"  # proposed by a suggester, not yet reviewed
 
 
+class LinkRelation(StrEnum):
+    """How a linked (or similar) item relates to another: see recueil.link.compare."""
+
+    RESTATES = "restates"  # near-identical wording
+    REVISES = "revises"  # same subject, changed wording
+    RELATED = "related"  # same subject
+
+
+class LinkOrigin(StrEnum):
+    AUTO = "auto"  # proposed by similarity
+    EXPLICIT = "explicit"  # the later text cites the earlier one ("recommandations 52 et 53")
+    CURATED = "curated"  # added by an editor
+
+
+class LinkStatus(StrEnum):
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
 # --- Roman numerals -----------------------------------------------------------------
 
 _ROMAN = [

@@ -95,7 +95,18 @@ def setup_django(default: dict | None = None) -> None:
             TIME_ZONE="UTC",
             DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         )
+    elif _settings_module_importing():
+        return  # that settings module imports the store; Django sets up once it is loaded
     django.setup()
+
+
+def _settings_module_importing() -> bool:
+    """True while the DJANGO_SETTINGS_MODULE module itself is being imported (it imports
+    this package for `database_settings`): setting Django up then would read it half-made."""
+    import sys
+
+    module = sys.modules.get(os.environ.get("DJANGO_SETTINGS_MODULE") or "")
+    return bool(getattr(getattr(module, "__spec__", None), "_initializing", False))
 
 
 def alias_for(db: str | os.PathLike | None) -> str:

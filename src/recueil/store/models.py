@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from django.db import models
 
-from recueil.model import Distribution, DocumentKind, ItemKind, Origin, Part, Status, to_roman
+from recueil.model import (
+    Distribution,
+    DocumentKind,
+    ItemKind,
+    LinkOrigin,
+    LinkRelation,
+    LinkStatus,
+    Origin,
+    Part,
+    Status,
+    to_roman,
+)
 
 
 def _choices(enum) -> list[tuple[str, str]]:
@@ -187,3 +198,46 @@ class IngestWarning(models.Model):
 
     class Meta:
         ordering = ["document", "line", "id"]
+
+
+class Link(models.Model):
+    """A lineage link: a Working Group recommendation (source) taken up by a later COP
+    paragraph (target), proposed by similarity or by an explicit citation, then confirmed
+    or rejected by an editor (every decision is kept as a LinkEvent)."""
+
+    source = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="links_in")
+    relation = models.CharField(max_length=16, choices=_choices(LinkRelation))
+    score = models.FloatField(default=0.0)
+    origin = models.CharField(max_length=16, choices=_choices(LinkOrigin))
+    status = models.CharField(
+        max_length=16, choices=_choices(LinkStatus), default=LinkStatus.PROPOSED.value
+    )
+    evidence = models.TextField(null=True, blank=True)  # the citation text, when explicit
+    user = models.CharField(max_length=150, null=True, blank=True)  # who decided last
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source__sort_key", "target__sort_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="link_source_target")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.ref} → {self.target.ref} ({self.relation}, {self.status})"
+
+
+class LinkEvent(models.Model):
+    """One editor decision on a link (confirm, reject), for the audit trail."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=16)  # confirm | reject
+    status_before = models.CharField(max_length=16)
+    status_after = models.CharField(max_length=16)
+    user = models.CharField(max_length=150)
+    note = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -345,3 +345,266 @@ def publication_assignments(
         }
         for a in qs.order_by("theme__label", "item__sort_key")
     ]
+
+
+# --- Web reads (issue 4: each web page and its JSON twin in the REST API call these) ------
+
+
+def _meeting_number(meeting: str | int) -> int:
+    return int(meeting) if str(meeting).isdigit() else from_roman(str(meeting))
+
+
+def filter_items(
+    qs,
+    *,
+    part: str | None = None,
+    meeting: str | None = None,
+    theme: str | None = None,
+    status: str | None = None,
+):
+    """The item filters of `list_items`, on any item queryset (shared by pages and API)."""
+    if part:
+        qs = qs.filter(part=part.upper())
+    if meeting:
+        qs = qs.filter(meeting__number=_meeting_number(meeting))
+    if theme:
+        t = find_theme(theme)
+        qs = qs.filter(assignments__theme__in=[t, *t.children.all()]).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def items_page(
+    *,
+    part: str | None = None,
+    meeting: str | None = None,
+    theme: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict:
+    """One page of `list_items` (same filters, same dicts) with the total count."""
+    qs = filter_items(_items_qs(), part=part, meeting=meeting, theme=theme, status=status)
+    qs = qs.order_by("sort_key", "status")
+    limit = max(1, min(int(limit), 500))
+    offset = max(0, int(offset))
+    return {
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "items": [item_dict(i) for i in qs[offset : offset + limit]],
+    }
+
+
+def _meeting_key(m: Meeting) -> str:
+    return f"{m.part}:{m.roman}"
+
+
+def _meeting_head(m: Meeting) -> dict:
+    return {
+        "key": _meeting_key(m),
+        "part": m.part,
+        "number": m.roman,
+        "title": m.title,
+        "dates": m.date_text,
+        "start_date": m.start_date.isoformat() if m.start_date else None,
+        "year": m.start_date.year if m.start_date else None,
+        "venue": m.venue,
+        "report_symbol": m.report_symbol,
+        "instruments": list(m.instruments or []),
+    }
+
+
+def collection_summary() -> dict:
+    """What the collection holds: per part and per meeting counts, the latest meeting."""
+    from django.db.models import Count
+
+    adopted = Q(items__status=Status.ADOPTED.value)
+    meetings = Meeting.objects.annotate(
+        n_items=Count("items", filter=adopted),
+        n_top=Count("items", filter=adopted & Q(items__parent__isnull=True)),
+        n_drafts=Count("items", filter=Q(items__status=Status.DRAFT.value)),
+    ).order_by("part", "number")
+    rows = []
+    for m in meetings:
+        row = _meeting_head(m)
+        row.update(items=m.n_items, top_level=m.n_top, drafts=m.n_drafts)
+        rows.append(row)
+    with_items = [r for r in rows if r["items"]]
+    dated = [r for r in with_items if r["start_date"]]
+    latest = max(dated, key=lambda r: r["start_date"]) if dated else None
+    parts = {}
+    for part in ("A", "B"):
+        mine = [r for r in rows if r["part"] == part]
+        parts[part] = {
+            "meetings": sum(1 for r in mine if r["items"]),
+            "items": sum(r["items"] for r in mine),
+            "top_level": sum(r["top_level"] for r in mine),
+        }
+    return {
+        "parts": parts,
+        "meetings": rows,
+        "latest": latest,
+        "documents": Document.objects.count(),
+        "themes": Theme.objects.count(),
+        "assignments": Assignment.objects.count(),
+        "drafts": Item.objects.filter(status=Status.DRAFT.value).count(),
+    }
+
+
+def _tree(items: list[Item]) -> list[dict]:
+    """Item dicts nested under their parents (document order kept)."""
+    nodes: dict[int, dict] = {}
+    roots: list[dict] = []
+    for item in items:
+        node = item_dict(item)
+        node["children"] = []
+        nodes[item.id] = node
+        parent = nodes.get(item.parent_id) if item.parent_id else None
+        (parent["children"] if parent is not None else roots).append(node)
+    return roots
+
+
+def meeting_detail(part: str, number: str | int) -> dict:
+    """One meeting or session: its metadata, then its items grouped by cluster heading."""
+    part = part.upper()
+    n = _meeting_number(number)
+    m = Meeting.objects.filter(part=part, number=n).first()
+    if m is None:
+        raise NotFound(f"no meeting {part}:{number}")
+    out = _meeting_head(m)
+    items = list(_items_qs().filter(meeting=m).order_by("sort_key", "status"))
+    clusters: list[dict] = []
+    for node in _tree([i for i in items if i.status == Status.ADOPTED.value]):
+        heading = node["section"] or node["instrument"]
+        if not clusters or clusters[-1]["heading"] != heading:
+            clusters.append({"heading": heading, "items": []})
+        clusters[-1]["items"].append(node)
+    out["clusters"] = clusters
+    out["drafts"] = _tree([i for i in items if i.status == Status.DRAFT.value])
+    out["documents"] = sorted({i.document.source_file for i in items})
+    siblings = list(Meeting.objects.filter(part=part).order_by("number"))
+    idx = next(i for i, s in enumerate(siblings) if s.id == m.id)
+    out["previous"] = _meeting_key(siblings[idx - 1]) if idx > 0 else None
+    out["next"] = _meeting_key(siblings[idx + 1]) if idx + 1 < len(siblings) else None
+    return out
+
+
+def item_neighbours(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
+    """The items just before and after `ref` in document order (same status)."""
+    key = str(Ref.parse(ref))
+    item = Item.objects.filter(ref=key, status=status).first()
+    if item is None:
+        raise NotFound(f"no {status} item {key}")
+    same = Item.objects.filter(status=status)
+    prev = same.filter(sort_key__lt=item.sort_key).order_by("-sort_key").first()
+    nxt = same.filter(sort_key__gt=item.sort_key).order_by("sort_key").first()
+    return {"previous": prev.ref if prev else None, "next": nxt.ref if nxt else None}
+
+
+def theme_tree() -> list[dict]:
+    """Top-level themes with their sub-themes, each with item counts for Part A and B."""
+    from django.db.models import Count
+
+    themes = Theme.objects.annotate(
+        n_items=Count("assignments__item", distinct=True),
+        n_a=Count("assignments__item", filter=Q(assignments__item__part="A"), distinct=True),
+        n_b=Count("assignments__item", filter=Q(assignments__item__part="B"), distinct=True),
+    ).order_by("label")
+    nodes = {
+        t.id: {
+            "label": t.label,
+            "label_en": t.label_en,
+            "parent": None,
+            "items": t.n_items,
+            "part_a": t.n_a,
+            "part_b": t.n_b,
+            "children": [],
+            "_parent_id": t.parent_id,
+        }
+        for t in themes
+    }
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.pop("_parent_id"))
+        if parent is not None:
+            node["parent"] = parent["label"]
+            parent["children"].append(node)
+        else:
+            roots.append(node)
+    return roots
+
+
+def theme_detail(label: str) -> dict:
+    """One theme: its parent and sub-themes, and its items (sub-themes' included) by meeting."""
+    t = find_theme(label)
+    themes = [t, *t.children.all()]
+    items = (
+        _items_qs()
+        .filter(assignments__theme__in=themes)
+        .distinct()
+        .order_by("sort_key", "status")
+    )
+    groups: list[dict] = []
+    for item in items:
+        key = f"{item.part}:{item.meeting.roman}"
+        if not groups or groups[-1]["key"] != key:
+            groups.append({**_meeting_head(item.meeting), "items": []})
+        groups[-1]["items"].append(item_dict(item))
+    return {
+        "label": t.label,
+        "label_en": t.label_en,
+        "scope_note": t.scope_note,
+        "parent": t.parent.label if t.parent else None,
+        "children": [c.label for c in t.children.order_by("label")],
+        "count": sum(len(g["items"]) for g in groups),
+        "part_a": sum(len(g["items"]) for g in groups if g["part"] == "A"),
+        "part_b": sum(len(g["items"]) for g in groups if g["part"] == "B"),
+        "meetings": groups,
+    }
+
+
+def document_detail(source_file: str) -> dict:
+    """One ingested document: its metadata, what it yielded, its warnings (no raw text)."""
+    d = Document.objects.filter(source_file=source_file).first()
+    if d is None:
+        raise NotFound(f"no document {source_file!r}")
+    row = next(r for r in list_documents() if r["source_file"] == source_file)
+    row.update(
+        body=d.body,
+        venue=d.venue,
+        start_date=d.start_date.isoformat() if d.start_date else None,
+        end_date=d.end_date.isoformat() if d.end_date else None,
+        language=d.language,
+        original_language=d.original_language,
+        format=d.format,
+        encoding=d.encoding,
+        size=d.size,
+        characters=len(d.raw_text),
+        ingested_at=d.ingested_at.isoformat(),
+        refs=list(d.items.order_by("sort_key").values_list("ref", flat=True)[:2000]),
+        warnings=[
+            {"line": w.line, "kind": w.kind, "ref": w.ref, "message": w.message}
+            for w in d.warnings.all()
+        ],
+    )
+    return row
+
+
+def document_raw_text(source_file: str) -> tuple[str, str]:
+    """The stored text of a document exactly as ingested, with its checksum."""
+    d = Document.objects.filter(source_file=source_file).only("raw_text", "checksum").first()
+    if d is None:
+        raise NotFound(f"no document {source_file!r}")
+    return d.raw_text, d.checksum
+
+
+def data_version() -> str:
+    """Changes whenever items, themes or assignments change (cache key for downloads)."""
+    from django.db.models import Count, Max
+
+    d = Document.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    a = Assignment.objects.aggregate(n=Count("id"), t=Max("created_at"))
+    t = Theme.objects.aggregate(n=Count("id"), t=Max("created_at"))
+    return "|".join(str(x) for x in (d["n"], d["t"], a["n"], a["t"], t["n"], t["t"]))

@@ -1,0 +1,194 @@
+"""Load test of the search API over HTTP: p50/p95 latency and requests/s (target p95 < 50 ms).
+
+Starts `recueil serve` (waitress) on a free 127.0.0.1 port on a temporary SQLite database
+holding the bundled corpus, then a second process sends `/api/search?q=…` requests from
+several threads at once, bounded in count and time, to loopback only. Two workloads:
+`repeated` (22 queries over and over: what the engine's result cache sees in practice) and
+`unique` (every request a different two-word query: no cache can answer).
+Run: .venv/bin/python bench/search_http_bench.py [--requests 2000] [--concurrency 4]
+     [--mode both|repeated|unique]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"  # never anything but loopback
+QUERIES = [
+    "enfants non accompagnés", "enfant", "confiscation", "confisquer les avoirs",
+    '"livraisons surveillées"', "assistance consulaire", "coopération internationale",
+    "traite OR trafic", "migrants NOT enfants", "Etats parties devraient",
+    "blanchiment d'argent", "documents de voyage frauduleux", "mer", "ONUDC",
+    "formation des agents", "droits de l'homme", "corruption", "victimes",
+    "collecte de données", "matiére pénale", "réfugiés", "femmes et enfants",
+]  # fmt: skip
+
+
+WORDS = [
+    "enfants", "migrants", "confiscation", "avoirs", "coopération", "enquêtes", "poursuites",
+    "frontières", "documents", "voyage", "fraude", "mer", "navires", "sauvetage", "victimes",
+    "protection", "assistance", "consulaire", "formation", "agents", "données", "recherche",
+    "corruption", "blanchiment", "argent", "traite", "réfugiés", "asile", "femmes", "droits",
+    "législation", "incrimination", "extradition", "entraide", "judiciaire", "technologies",
+    "internet", "réseaux", "criminalité", "organisée", "prévention", "sensibilisation",
+    "information", "renforcement", "capacités", "secrétariat", "ONUDC", "conférence",
+    "protocole", "convention", "rapatriement", "retour", "identification", "détention",
+    "vulnérables", "mineurs", "santé", "transport", "transporteurs", "passeurs",
+]  # fmt: skip
+
+
+def workload(mode: str, requests: int) -> list[str]:
+    """The query of each request: the 22 queries cycled, or all-different word pairs."""
+    if mode == "repeated":
+        return [QUERIES[i % len(QUERIES)] for i in range(requests)]
+    import random
+
+    pairs = [f"{a} {b}" for a in WORDS for b in WORDS if a != b]
+    random.Random(4).shuffle(pairs)
+    return [pairs[i % len(pairs)] for i in range(requests)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, threads: int, log) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--host", HOST,
+           "--port", str(port), "--threads", str(threads)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"recueil serve exited with {proc.returncode}; see {log.name}")
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{port}/api/meetings", timeout=5)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("recueil serve did not answer within 300 s")
+
+
+def _worker(port: int, paths: list[str], deadline: float, out: list, errors: list) -> None:
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    for path in paths:
+        if time.monotonic() > deadline:
+            break
+        start = time.perf_counter()
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200:
+                errors.append(f"{response.status} {path}")
+                continue
+            json.loads(body)
+        except (OSError, http.client.HTTPException) as exc:
+            errors.append(f"{type(exc).__name__} {path}")
+            conn.close()
+            conn = http.client.HTTPConnection(HOST, port, timeout=10)
+            continue
+        out.append(time.perf_counter() - start)
+    conn.close()
+
+
+def drive(port: int, queries: list[str], concurrency: int, max_seconds: float, queue) -> None:
+    """The load generator: runs in its own process, reports latencies through `queue`."""
+    paths = ["/api/search?" + urllib.parse.urlencode({"q": q, "limit": 20}) for q in queries]
+    latencies: list[float] = []
+    errors: list[str] = []
+    deadline = time.monotonic() + max_seconds
+    threads = [
+        threading.Thread(target=_worker, args=(port, paths[i::concurrency], deadline, latencies,
+                                               errors))  # fmt: skip
+        for i in range(concurrency)
+    ]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    queue.put((latencies, errors, time.perf_counter() - start))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000, help="total requests (≤ 20000)")
+    parser.add_argument("--concurrency", type=int, default=4, help="client threads (≤ 32)")
+    parser.add_argument("--server-threads", type=int, default=8)
+    parser.add_argument("--max-seconds", type=float, default=60.0, help="stop after (≤ 300)")
+    parser.add_argument("--mode", choices=["both", "repeated", "unique"], default="both")
+    args = parser.parse_args()
+    requests = max(1, min(args.requests, 20000))
+    concurrency = max(1, min(args.concurrency, 32))
+    max_seconds = max(1.0, min(args.max_seconds, 300.0))
+
+    with tempfile.TemporaryDirectory(prefix="recueil-http-bench-") as tmp:
+        port = free_port()
+        log = (Path(tmp) / "serve.log").open("w")
+        t0 = time.perf_counter()
+        env_note = os.environ.get("RECUEIL_DB")
+        server = start_server(Path(tmp) / "bench.sqlite3", port, args.server_threads, log)
+        ignored = f" (RECUEIL_DB={env_note} ignored)" if env_note else ""
+        print(f"server ready in {time.perf_counter() - t0:.1f} s (ingest + index) "
+              f"on http://{HOST}:{port}{ignored}")  # fmt: skip
+        try:
+            for q in QUERIES:  # warm-up: one pass over the queries
+                urllib.request.urlopen(
+                    f"http://{HOST}:{port}/api/search?" + urllib.parse.urlencode({"q": q}),
+                    timeout=30,
+                ).read()
+            modes = ["repeated", "unique"] if args.mode == "both" else [args.mode]
+            for mode in modes:
+                queue: multiprocessing.Queue = multiprocessing.Queue()
+                client = multiprocessing.Process(
+                    target=drive,
+                    args=(port, workload(mode, requests), concurrency, max_seconds, queue),
+                )
+                client.start()
+                latencies, errors, elapsed = queue.get(timeout=max_seconds + 60)
+                client.join(timeout=30)
+                report(mode, latencies, errors, elapsed, concurrency)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+
+
+def report(mode: str, latencies: list[float], errors: list[str], elapsed: float,
+           concurrency: int) -> None:  # fmt: skip
+    print(f"\n== {mode} queries ==")
+    if not latencies:
+        raise SystemExit(f"no successful request; errors: {errors[:5]}")
+    ms = sorted(x * 1000 for x in latencies)
+    p50 = statistics.median(ms)
+    p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
+    p99 = ms[min(len(ms) - 1, int(round(0.99 * len(ms))) - 1)]
+    print(f"{len(ms)} requests, {len(errors)} errors, concurrency {concurrency}, "
+          f"{os.cpu_count()} cores")  # fmt: skip
+    print(f"latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {ms[-1]:.1f}")
+    print(f"throughput: {len(ms) / elapsed:.0f} requests/s")
+    print(f"target p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'}")
+    if errors:
+        print("first errors:", "; ".join(errors[:5]))
+
+
+if __name__ == "__main__":
+    main()

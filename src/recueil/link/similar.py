@@ -1,0 +1,369 @@
+"""Related items, agreed-language precedents, side-by-side comparison and draft fates.
+
+Plain functions over the store (run them with `store.run(fn, …)` like `store.queries`),
+returning dicts for the CLI, the API and the web pages alike. Candidates come from the
+inverted index (`link.index`), cached per database and rebuilt when items change; only
+the few candidates are then compared word by word (`link.compare`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from django.db import connections
+from django.db.models import Count, Max
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from recueil.link.compare import diff, overlap, relation
+from recueil.link.index import TermIndex, cosine, features, weigh
+from recueil.link.rank import (
+    Fetch,
+    candidates,
+    precedent_score,
+    rank_precedents,
+    rank_related,
+    related_score,
+)
+from recueil.link.text import terms
+from recueil.model import Ref, Status, to_roman
+from recueil.store.db import current_alias
+from recueil.store.models import Document, Item
+from recueil.store.queries import NotFound
+
+FILE_CACHE_MIN_ITEMS = 2000  # below this, building in memory is faster than reading a file
+CANDIDATES = 60  # index candidates compared word by word per query
+
+
+@dataclass
+class Catalog:
+    """The index of one database at one fingerprint, with what each position stands for."""
+
+    index: TermIndex
+    ids: np.ndarray  # item primary keys, by position
+    refs: np.ndarray  # str
+    statuses: np.ndarray  # str
+    parts: np.ndarray  # "A" / "B"
+    fingerprint: str
+
+    def mask(self, *, status: str | None = Status.ADOPTED.value, part: str | None = None):
+        allowed = np.ones(len(self.ids), dtype=bool)
+        if status:
+            allowed &= self.statuses == status
+        if part:
+            allowed &= self.parts == part.upper()
+        return allowed
+
+
+_cache: dict[str, Catalog] = {}
+_lock = threading.Lock()
+
+
+def fingerprint() -> str:
+    """Cheap (no full scan) and changes whenever ingestion adds, removes or edits items:
+    an edited file bumps its document's `updated_at`. Item edits made in this process by
+    other means (the admin) drop the cache through the signal handlers below."""
+    items = Item.objects.aggregate(n=Count("id"), top=Max("id"))
+    docs = Document.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return f"{items['n']}:{items['top']}:{docs['n']}:{docs['at']}"
+
+
+def invalidate(alias: str | None = None) -> None:
+    """Forget the index of a database (memory and cache file): it is rebuilt on next use."""
+    alias = alias or current_alias()
+    with _lock:
+        _cache.pop(alias, None)
+        path = _cache_file(alias)
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+@receiver(post_save, sender=Item, dispatch_uid="recueil.link.item_saved")
+@receiver(post_delete, sender=Item, dispatch_uid="recueil.link.item_deleted")
+def _item_changed(sender, instance, using=None, **kwargs) -> None:
+    if using in _cache or (using and _cache_file(using) and _cache_file(using).exists()):
+        invalidate(using)
+
+
+def _cache_file(alias: str) -> Path | None:
+    cfg = connections.settings.get(alias)
+    if not cfg or not cfg["ENGINE"].endswith("sqlite3"):
+        return None
+    return Path(cfg["NAME"] + ".links.npz")
+
+
+def catalog() -> Catalog:
+    """The index of the current database, from memory, the cache file, or built afresh."""
+    alias = current_alias()
+    fp = fingerprint()
+    with _lock:
+        cached = _cache.get(alias)
+        if cached is not None and cached.fingerprint == fp:
+            return cached
+        path = _cache_file(alias)
+        cat = _load(path, fp) if path else None
+        if cat is None:
+            cat = _build(fp)
+            if path and len(cat.ids) >= FILE_CACHE_MIN_ITEMS:
+                cat.index.save(
+                    path, ids=cat.ids, refs=cat.refs, statuses=cat.statuses, parts=cat.parts,
+                    fingerprint=np.array(fp),
+                )  # fmt: skip
+        _cache[alias] = cat
+        return cat
+
+
+def _load(path: Path, fp: str) -> Catalog | None:
+    if not path.exists():
+        return None
+    try:
+        index, meta = TermIndex.load(path)
+    except (OSError, ValueError, KeyError):
+        return None
+    if str(meta.get("fingerprint")) != fp:
+        return None
+    return Catalog(index, meta["ids"], meta["refs"], meta["statuses"], meta["parts"], fp)
+
+
+def _build(fp: str) -> Catalog:
+    """Index every item (streamed from the database, so a million texts never sit in
+    memory at once); positions follow document order."""
+    ids: list[int] = []
+    refs: list[str] = []
+    statuses: list[str] = []
+    parts: list[str] = []
+
+    def analysed():
+        rows = Item.objects.order_by("sort_key", "status").values_list(
+            "id", "ref", "status", "part", "text"
+        )
+        for item_id, ref, status, part, text in rows.iterator(chunk_size=5000):
+            ids.append(item_id)
+            refs.append(ref)
+            statuses.append(status)
+            parts.append(part)
+            yield features(terms(text))
+
+    index = TermIndex.build(analysed())
+    return Catalog(
+        index,
+        np.array(ids, dtype=np.int64),
+        np.array(refs, dtype=str),
+        np.array(statuses, dtype=str),
+        np.array(parts, dtype=str),
+        fp,
+    )
+
+
+def _family(ref: Ref, status: str, cat: Catalog) -> np.ndarray:
+    """Positions of the item itself, its ancestors and its descendants, of its status (a
+    draft's adopted namesake is another text, worth comparing)."""
+    key = str(ref)
+    out = cat.refs == key
+    parent = ref.parent
+    while parent is not None:
+        out |= cat.refs == str(parent)
+        parent = parent.parent
+    out |= np.char.startswith(cat.refs, key + ".")
+    return out & (cat.statuses == status)
+
+
+def _fetch(cat: Catalog) -> Fetch:
+    def fetch(positions):
+        ids = {int(cat.ids[p]): p for p in positions}
+        rows = Item.objects.filter(id__in=list(ids)).values_list("id", "text")
+        return {ids[i]: text for i, text in rows}
+
+    return fetch
+
+
+def _candidates(text: str, cat: Catalog, allowed: np.ndarray, n: int) -> list[dict]:
+    """Index candidates with their measures, each also carrying its "ref" and "status"."""
+    out = candidates(text, cat.index, _fetch(cat), n, allowed)
+    for c in out:
+        c["ref"], c["status"] = str(cat.refs[c["pos"]]), str(cat.statuses[c["pos"]])
+    return out
+
+
+def _item_text(ref: str, status: str) -> tuple[Ref, str]:
+    key = Ref.parse(ref)
+    text = Item.objects.filter(ref=str(key), status=status).values_list("text", flat=True).first()
+    if text is None:
+        raise NotFound(f"no {status} item {key}")
+    return key, text
+
+
+def related(
+    ref: str,
+    limit: int = 10,
+    *,
+    status: str = Status.ADOPTED.value,
+    part: str | None = None,
+) -> list[dict]:
+    """The adopted items most similar to `ref` (itself, its parent and subparagraphs aside).
+
+    Each: {"ref", "score", "relation", "cosine", "shared", "text"}; relation is restates /
+    revises / related (thresholds in `link.compare`); items on no shared subject are left
+    out. `score` = (cosine + shared wording) / 2, the ranking.
+    """
+    key, text = _item_text(ref, status)
+    cat = catalog()
+    allowed = cat.mask(part=part) & ~_family(key, status, cat)
+    cands = _candidates(text, cat, allowed, max(CANDIDATES, 3 * limit))
+    keep = ("cosine", "shared")
+    return [
+        {
+            "ref": r["ref"],
+            "score": round(r["score"], 3),
+            "relation": r["relation"],
+            **{k: round(r[k], 3) for k in keep},
+            "text": r["text"],
+        }  # fmt: skip
+        for r in rank_related(cands, limit)
+    ]
+
+
+def precedent(text: str, limit: int = 10, *, part: str | None = None) -> list[dict]:
+    """Adopted paragraphs closest in wording to a draft `text`, each with a word-level diff
+    from the adopted text to the draft. Each: {"ref", "score", "relation", "diff", "text"}.
+
+    `score` (see `rank.precedent_score`) is near 1 for a lightly edited copy of an item,
+    high for a fragment of it, lower for items that merely share its subject.
+    """
+    if not text or not text.strip():
+        raise ValueError("precedent needs a non-empty text")
+    cat = catalog()
+    cands = _candidates(text, cat, cat.mask(part=part), max(CANDIDATES, 3 * limit))
+    return [
+        {
+            "ref": r["ref"],
+            "score": round(r["score"], 3),
+            "relation": r["relation"],
+            "diff": r["diff"],
+            "text": r["text"],
+        }  # fmt: skip
+        for r in rank_precedents(text, cands, limit)
+    ]
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_NUMBERING = re.compile(r"^\s*(?:\d+\.|[a-z]\)|[ivx]+\)|[-•*])\s+")
+
+
+def draft_paragraphs(text: str, *, min_words: int = 5) -> list[str]:
+    """A draft document cut into paragraphs (blank lines), numbering marks removed,
+    lines folded; fragments under `min_words` words (headings, signatures) are dropped."""
+    out = []
+    for block in _PARAGRAPH_BREAK.split(text):
+        para = " ".join(_NUMBERING.sub("", block.strip()).split())
+        if len(para.split()) >= min_words:
+            out.append(para)
+    return out
+
+
+def precedent_document(text: str, limit: int = 5, *, part: str | None = None) -> list[dict]:
+    """`precedent` for each paragraph of a draft document: [{"paragraph": n (1-based),
+    "text", "precedents": [...]}]."""
+    paragraphs = draft_paragraphs(text)
+    if not paragraphs:
+        raise ValueError("the draft has no paragraph of five words or more")
+    return [
+        {"paragraph": n, "text": para, "precedents": precedent(para, limit, part=part)}
+        for n, para in enumerate(paragraphs, 1)
+    ]
+
+
+def compare(
+    ref_a: str,
+    ref_b: str,
+    *,
+    status_a: str = Status.ADOPTED.value,
+    status_b: str = Status.ADOPTED.value,
+) -> dict:
+    """Any two items side by side: measures, relation and the diff from A to B."""
+    key_a, text_a = _item_text(ref_a, status_a)
+    key_b, text_b = _item_text(ref_b, status_b)
+    m = measures(text_a, text_b)
+    return {
+        "a": {"ref": str(key_a), "status": status_a, "text": text_a},
+        "b": {"ref": str(key_b), "status": status_b, "text": text_b},
+        **{k: round(m[k], 3) for k in ("cosine", "ratio", "shared", "score")},
+        "relation": m["relation"] or "unrelated",
+        "diff": diff(text_a, text_b),
+    }
+
+
+def measures(text_a: str, text_b: str) -> dict:
+    """Cosine (with this database's idf), word overlap, related score and relation of two
+    texts: {"cosine", "ratio", "shared", "score", "relation" (None if unrelated)}."""
+    idf = catalog().index.idf
+    cos = cosine(weigh(features(terms(text_a)), idf), weigh(features(terms(text_b)), idf))
+    ov = overlap(text_a, text_b)
+    m = {"cosine": cos, "ratio": ov.ratio, "shared": ov.shared}
+    return {**m, "score": related_score(m), "relation": relation(ov.shared, cos)}
+
+
+def draft_fate(draft_ref: str, *, scope: str = "meeting") -> dict:
+    """Where a draft's text (the item and each subparagraph) went in the adopted items of
+    the same meeting (`scope="meeting"`, the adopted version of that report) or of any
+    meeting of the same part (`scope="all"`).
+
+    Per unit: "survived" (same words; accents, case and typography aside), "changed" (an
+    adopted item restates or revises it: `match` holds it and the diff from the draft to
+    it), or "disappeared" (no adopted item shares its wording; `closest` is the nearest
+    item on the same subject, if any, for the reader to judge).
+    """
+    key = Ref.parse(draft_ref)
+    draft = Item.objects.filter(ref=str(key), status=Status.DRAFT.value).first()
+    if draft is None:
+        raise NotFound(f"no draft item {key}")
+    if scope not in ("meeting", "all"):
+        raise ValueError(f"scope must be 'meeting' or 'all', not {scope!r}")
+    units = Item.objects.filter(status=Status.DRAFT.value, document=draft.document).filter(
+        ref__regex=r"^" + str(key).replace(".", r"\.") + r"(\.|$)"
+    )
+    cat = catalog()
+    allowed = cat.mask(part=key.part.value)
+    if scope == "meeting":
+        allowed &= np.char.startswith(cat.refs, f"{key.part}:{to_roman(key.meeting)}.")
+    out = []
+    for unit in units.order_by("sort_key"):
+        cands = _candidates(unit.text, cat, allowed, CANDIDATES)
+        for c in cands:
+            c["relation"] = relation(c["shared"], c["cosine"])
+        taken = [c for c in cands if c["relation"] in ("restates", "revises")]
+        best = max(taken, key=precedent_score, default=None)
+        near = [c for c in cands if c["relation"] == "related"]
+        closest = max(near, key=related_score, default=None)
+        if best is not None and best["ratio"] == 1.0:
+            fate = "survived"
+        elif best is not None:
+            fate = "changed"
+        else:
+            fate = "disappeared"
+        shown = best if best is not None else closest
+        match = None
+        if shown is not None:
+            match = {
+                "ref": shown["ref"],
+                "score": round(precedent_score(shown), 3),
+                "relation": shown["relation"],
+                "diff": diff(unit.text, shown["text"]),
+                "text": shown["text"],
+            }
+        out.append(
+            {
+                "ref": unit.ref,
+                "text": unit.text,
+                "fate": fate,
+                "match": match if best is not None else None,
+                "closest": match if best is None else None,
+            }
+        )
+    summary = {f: sum(u["fate"] == f for u in out) for f in ("survived", "changed", "disappeared")}
+    return {"draft": str(key), "document": draft.document.source_file, "scope": scope,
+            "units": out, "summary": summary}  # fmt: skip

@@ -1,0 +1,46 @@
+"""URL map: readable permalinks (`/items/A:I.22`, `/meetings/A:VII`), the API under /api/."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from recueil.web import agreed, views
+from recueil.web.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<str:key>", views.meeting, name="meeting"),
+    path("meetings/<str:key>/uptake", agreed.meeting_uptake, name="meeting_uptake"),
+    path(
+        "meetings/<str:key>/uptake/refresh",
+        agreed.meeting_uptake_refresh,
+        name="meeting_uptake_refresh",
+    ),  # fmt: skip
+    path("items/<str:ref>", views.item, name="item"),
+    path("items/<str:ref>/draft-fate", agreed.draft_fate, name="draft_fate"),
+    path("precedents", agreed.precedents, name="precedents"),
+    path("compare", agreed.compare, name="compare"),
+    path("links/decide", agreed.decide_link, name="decide_link"),
+    path("themes/", views.themes, name="themes"),
+    path("themes/<path:label>", views.theme, name="theme"),
+    path("documents/", views.documents, name="documents"),
+    path("documents/<str:source_file>", views.document, name="document"),
+    path("documents/<str:source_file>/text", views.document_text, name="document_text"),
+    path(
+        "documents/<str:source_file>/original", views.document_original, name="document_original"
+    ),  # fmt: skip
+    path("search", views.search, name="search"),
+    path("publication/recueil.<str:fmt>", views.publication, name="publication"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="web/login.html"),
+        name="login",
+    ),  # fmt: skip
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]
