@@ -110,9 +110,18 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
         for lo in bar:
             results.append(store.save(lo, user=user))
     _print_summary(store, results)
+    _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
+
+
+def _refresh_derived(store, *, changed: bool) -> None:
+    """After saving: the search index and the uptake proposals follow the stored texts."""
+    from recueil.link import propose_links
     from recueil.search import ensure_index
 
-    store.run(ensure_index)  # the full-text index follows what was just saved
+    store.run(ensure_index)
+    if changed:  # editors' confirmed/rejected links are kept by propose_links
+        links = store.run(propose_links)
+        click.echo(f"uptake links: {links}", err=True)
 
 
 def _print_summary(store, results) -> None:
@@ -373,12 +382,9 @@ def serve(db, host, port, threads, workers, corpus) -> None:
                 store.save(lo, user=getpass.getuser())
         except IngestError as exc:
             _fail(str(exc))
-    try:  # build the search index now rather than on the first query
-        from recueil.search import ensure_index
-
-        store.run(ensure_index)
-    except ImportError:
-        pass
+        _refresh_derived(store, changed=True)
+    else:  # build the search index now rather than on the first query
+        _refresh_derived(store, changed=False)
     from django.conf import settings as django_settings
 
     django_settings.RECUEIL_DB_ALIAS = store.alias

@@ -183,6 +183,10 @@ def test_pages_fit_a_phone_screen(browser, server):
         "/documents/",
         "/search?q=enfants+non+accompagnés",
         "/accounts/login/",
+        "/precedents",
+        "/compare?a=A:I.20&b=B:VI.3",
+        "/meetings/A:I/uptake",
+        "/items/A:VI.22/draft-fate",
     ],
 )
 def test_no_serious_or_critical_accessibility_violations(page, url):
@@ -190,6 +194,7 @@ def test_no_serious_or_critical_accessibility_violations(page, url):
 
     page.goto(url)
     slug = "-".join(re.findall(r"[a-z0-9]+", url.lower().replace("?status=", "-"))) or "home"
+    slug = slug[:60]
     shot(page, f"page-{slug}")
     results = Axe().run(page)
     bad = [
@@ -198,3 +203,79 @@ def test_no_serious_or_critical_accessibility_violations(page, url):
         if v["impact"] in ("serious", "critical")
     ]
     assert bad == []
+
+
+def _axe_serious(page) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_agreed_language_finder_paste_see_ranked_differences_and_open_one(page):
+    """Issue 6 acceptance: paste a lightly edited real recommendation, see the ranked
+    precedents with the edits highlighted, open the first one."""
+    expect = sync_api.expect
+    original = page.request.get("/api/items/A:I.18").json()["text"]
+    assert "des migrants objet" in original and "leur nationalité, " in original
+    draft = (
+        original.replace("des migrants objet", "des migrants et des réfugiés objet")
+        .replace("leur nationalité, ", "")
+        .replace("États", "Etats")  # an accent dropped: not a difference
+    )
+    page.goto("/")
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Langage convenu"
+    ).click()
+    expect(page.locator("h1")).to_have_text("Langage convenu")
+    page.get_by_label("Projet de paragraphe (en français)").fill(draft)
+    page.get_by_role("button", name="Chercher les précédents").click()
+
+    hits = page.locator("ol.precedent-list > li")
+    expect(hits.first).to_be_visible()
+    assert hits.count() >= 3
+    keys = hits.locator("h3 .key").all_inner_texts()
+    assert keys[0] == "A:I.18"
+    scores = [float(v) for v in hits.locator("h3 data").evaluate_all(
+        "els => els.map(e => e.getAttribute('value'))")]  # fmt: skip
+    assert scores == sorted(scores, reverse=True)
+    first = hits.first
+    assert first.locator("ins").all_text_contents() == ["[ajouté : et des réfugiés]"]
+    (deleted,) = first.locator("del").all_text_contents()
+    assert "nationalité" in deleted and deleted.startswith("[supprimé : ")
+    # the highlight is not colour only: struck through / underlined
+    assert "line-through" in first.locator("del").evaluate(
+        "e => getComputedStyle(e).textDecorationLine"
+    )
+    assert "underline" in first.locator("ins").evaluate(
+        "e => getComputedStyle(e).textDecorationLine")  # fmt: skip
+    # the hidden labels are for screen readers only
+    assert not first.locator("ins .visually-hidden").first.is_visible() or first.locator(
+        "ins .visually-hidden").first.bounding_box()["width"] <= 1  # fmt: skip
+    shot(page, "precedents", full_page=True)
+    assert _axe_serious(page) == []
+
+    first.locator("h3 a").first.click()
+    expect(page.locator("h1")).to_contain_text("A:I.18")
+    expect(page.locator("#related-h")).to_have_text("Éléments apparentés")
+    shot(page, "precedent-opened-item")
+
+
+def test_compare_two_items_side_by_side(page):
+    expect = sync_api.expect
+    page.goto("/items/B:VI.3")
+    related = page.locator(".related-list > li").first
+    expect(related.locator(".key")).to_have_text("A:I.20")
+    related.get_by_role("link", name="Comparer B:VI.3 avec A:I.20").click()
+    expect(page.locator("h1")).to_have_text("Comparer deux éléments")
+    # 6/3 para. 3 adds "violentes" and drops "autres" from recommendation I.20
+    side_a = page.locator("section[aria-labelledby=side-a]")
+    side_b = page.locator("section[aria-labelledby=side-b]")
+    assert "[supprimé : violentes]" in side_a.locator("del").all_text_contents()
+    assert "[ajouté : autres]" in side_b.locator("ins").all_text_contents()
+    assert side_a.locator("ins").count() == 0 and side_b.locator("del").count() == 0
+    shot(page, "compare", full_page=True)

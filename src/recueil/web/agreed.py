@@ -189,7 +189,12 @@ def compare(request: HttpRequest) -> HttpResponse:
         r = _or_404(link.compare, a, b, status_a=status_a, status_b=status_b)
         r["relation_label"] = label(r["relation"])
         r["old_spans"] = diff_spans(r["diff"], "old")
-        r["new_spans"] = diff_spans(r["diff"], "new")
+        # B's side from the reverse diff: its equal spans keep B's own spacing exactly
+        reverse = link.diff(r["b"]["text"], r["a"]["text"])
+        r["new_spans"] = [
+            {**s, "op": "insert" if s["op"] == "delete" else s["op"]}
+            for s in diff_spans(reverse, "old")
+        ]
         r["edits"] = _edit_counts(r["diff"])
         context["r"] = r
     return render(request, "web/compare.html", context)
