@@ -116,8 +116,9 @@ def drive(port: int, queries: list[str], concurrency: int, max_seconds: float, q
     errors: list[str] = []
     deadline = time.monotonic() + max_seconds
     threads = [
-        threading.Thread(target=_worker, args=(port, paths[i::concurrency], deadline, latencies,
-                                               errors))  # fmt: skip
+        threading.Thread(
+            target=_worker, args=(port, paths[i::concurrency], deadline, latencies, errors)
+        )  # fmt: skip
         for i in range(concurrency)
     ]
     start = time.perf_counter()

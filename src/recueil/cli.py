@@ -597,8 +597,12 @@ def draft_fate_cmd(ref, scope, fmt, db) -> None:
         click.echo(json.dumps(r, ensure_ascii=False, indent=2))
         return
     rows = [
-        {"ref": u["ref"], "fate": u["fate"],
-         "adopted": (u["match"] or u["closest"] or {}).get("ref"), "text": u["text"]}  # fmt: skip
+        {
+            "ref": u["ref"],
+            "fate": u["fate"],
+            "adopted": (u["match"] or u["closest"] or {}).get("ref"),
+            "text": u["text"],
+        }  # fmt: skip
         for u in r["units"]
     ]
     click.echo(_table(rows, ("ref", "fate", "adopted", "text")))
@@ -619,9 +623,14 @@ def uptake(meeting, no_refresh, fmt, db) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     table = [
-        {"ref": r["ref"], "uptake": r["uptake"],
-         "where": "; ".join(f"{lk['target']} ({lk['relation']}, {lk['origin']}, {lk['status']})"
-                            for lk in r["links"])}  # fmt: skip
+        {
+            "ref": r["ref"],
+            "uptake": r["uptake"],
+            "where": "; ".join(
+                f"{lk['target']} ({lk['relation']}, {lk['origin']}, {lk['status']})"
+                for lk in r["links"]
+            ),
+        }  # fmt: skip
         for r in rows
     ]
     click.echo(_table(table, ("ref", "uptake", "where"), width=120))
@@ -664,8 +673,11 @@ _decide_command("reject", "Reject the link SOURCE → TARGET (audited).")
 @click.option("--meeting", help="Meeting/session: VII, 7 or A:VII.")
 @click.option("--year", type=int, help="Year of the meeting/session.")
 @click.option("--theme", help="Theme label (items of its sub-themes included).")
-@click.option("--addressee", help="Who is asked (rules in recueil/search/wording.py).",
-              type=click.Choice(["states", "secretariat", "working_group", "conference", "other"]))
+@click.option(
+    "--addressee",
+    help="Who is asked (rules in recueil/search/wording.py).",
+    type=click.Choice(["states", "secretariat", "working_group", "conference", "other"]),
+)
 @click.option("--strength", help="Force of the wording (rules in recueil/search/wording.py).",
               type=click.Choice(["must", "urged", "should", "encouraged", "may_wish", "decides",
                                  "notes", "other"]))  # fmt: skip

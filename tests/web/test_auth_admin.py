@@ -101,9 +101,7 @@ def test_reader_cannot_change_assignments(writable_client, writable_store):
     assert writable_client.get("/admin/recueil/assignment/add/").status_code == 403
 
 
-def test_editor_sees_an_item_read_only_with_its_assignments_inline(
-    writable_client, writable_store
-):
+def test_editor_sees_an_item_read_only_with_its_assignments_inline(writable_client, writable_store):
     from recueil.store.models import Item
 
     _make_user(writable_store, "editor3", "editor")

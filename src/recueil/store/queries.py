@@ -541,10 +541,7 @@ def theme_detail(label: str) -> dict:
     t = find_theme(label)
     themes = [t, *t.children.all()]
     items = (
-        _items_qs()
-        .filter(assignments__theme__in=themes)
-        .distinct()
-        .order_by("sort_key", "status")
+        _items_qs().filter(assignments__theme__in=themes).distinct().order_by("sort_key", "status")
     )
     groups: list[dict] = []
     for item in items:

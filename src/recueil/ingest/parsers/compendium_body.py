@@ -66,6 +66,7 @@ _FOOTNOTE_LINE_RE = re.compile(f"^\\s*[{FOOTNOTE_MARKS}]+\\s")
 _MARGIN_LABEL_RE = re.compile(r"^\s*Al\.\s*\d+\s*$")
 _PAGE_NUMBER_RE = re.compile(r"^\s*\d{1,3}\s*$")
 
+
 def parse_french_dates(text: str) -> tuple[date, date]:
     """First and last day of "du 30 mai au 1er juin 2012", "les 4 et 5 juillet 2018"…
 

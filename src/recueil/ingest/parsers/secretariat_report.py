@@ -16,8 +16,8 @@ from pathlib import Path
 
 from recueil.ingest.errors import IngestError
 from recueil.ingest.parsers.header import language_code, read_header
-from recueil.ingest.parsers.wg_report import read_body, unit_raw, unit_text
-from recueil.model import DocumentKind, ParsedDocument, ParsedParagraph
+from recueil.ingest.parsers.wg_report import read_body, report_paragraphs
+from recueil.model import DocumentKind, ParsedDocument
 
 __all__ = ["parse_secretariat_report"]
 
@@ -45,16 +45,7 @@ def parse_secretariat_report(text: str, path: str | None = None) -> ParsedDocume
     if title is None:
         title = header.symbol or (Path(path).name if path else "")
         warnings.append(f"no title printed; the document is listed as {title!r}")
-    paragraphs = [
-        ParsedParagraph(
-            number=u.number,
-            raw_text=unit_raw(u, lines),
-            text=unit_text(u, lines, ocr=False),
-            section=u.section,
-            line=u.line + 1,
-        )
-        for u in body.paragraphs
-    ]
+    paragraphs = report_paragraphs(body, lines, lines, ocr=False)
     return ParsedDocument(
         kind=DocumentKind.SECRETARIAT_REPORT,
         title=title,

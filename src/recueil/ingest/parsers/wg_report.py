@@ -401,6 +401,20 @@ def _item(
     )
 
 
+def report_paragraphs(body, raw_lines: list[str], lines: list[str], *, ocr: bool):
+    """The numbered paragraphs of a report body, raw slice and clean text each."""
+    return [
+        ParsedParagraph(
+            number=u.number,
+            raw_text=unit_raw(u, raw_lines),
+            text=unit_text(u, lines, ocr=ocr),
+            section=u.section,
+            line=u.line + 1,
+        )
+        for u in body.paragraphs
+    ]
+
+
 def parse_wg_report(
     text: str,
     path: str | None = None,
@@ -486,16 +500,7 @@ def parse_wg_report(
             item.children.append(child_item)
         items.append(item)
 
-    paragraphs = [
-        ParsedParagraph(
-            number=u.number,
-            raw_text=unit_raw(u, raw_lines),
-            text=unit_text(u, lines, ocr=ocr),
-            section=u.section,
-            line=u.line + 1,
-        )
-        for u in body.paragraphs
-    ]
+    paragraphs = report_paragraphs(body, raw_lines, lines, ocr=ocr)
 
     venue, date_text = header.venue, header.date_text
     start, end = header.start_date, header.end_date
