@@ -35,9 +35,15 @@ def corpus_dir() -> Path:
 
 
 def ingest_into(store, paths):
+    """What `recueil ingest` does: save every file, then fill the folders' vocabulary."""
     from recueil.ingest.pipeline import load_all
+    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
+    from recueil.store.curation import fill_vocabulary
 
-    return [store.save(lo, user="test") for lo in load_all(paths)]
+    results = [store.save(lo, user="test") for lo in load_all(paths)]
+    for path in vocabulary_files([Path(p) for p in paths]):
+        store.run(fill_vocabulary, load_vocabulary(path))
+    return results
 
 
 @pytest.fixture(scope="session")
@@ -49,6 +55,41 @@ def corpus_store(tmp_path_factory):
     store = open_store(db)
     ingest_into(store, [CORPUS])
     return store
+
+
+@pytest.fixture(scope="session")
+def trained_corpus_store(corpus_store):
+    """`corpus_store` with its theme suggester trained (once per session: a minute, most
+    of it embedding every item; copies of the store reuse the model and the vectors)."""
+    from recueil.index import project
+
+    project.load_model(corpus_store)
+    return corpus_store
+
+
+def copy_store(store, db: Path):
+    """A file copy of a SQLite store, with its model directory (`<db>.index/`)."""
+    from recueil.index import project
+    from recueil.store import open_store
+
+    store.close()
+    shutil.copyfile(store.url, db)
+    models = project.model_dir(store)
+    if models.is_dir():
+        shutil.copytree(models, db.with_name(db.name + ".index"),
+                        ignore=shutil.ignore_patterns("*.lock", "*.tmp"))  # fmt: skip
+    return open_store(db)
+
+
+@pytest.fixture
+def corpus_store_copy(corpus_store, tmp_path):
+    """A writable copy of `corpus_store` (a file copy: no re-ingest), for tests that curate."""
+    from recueil.store import open_store
+
+    corpus_store.close()
+    db = tmp_path / "copy.sqlite3"
+    shutil.copyfile(corpus_store.url, db)
+    return open_store(db)
 
 
 @pytest.fixture

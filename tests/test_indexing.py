@@ -98,6 +98,21 @@ def test_folds_hold_out_each_part_a_meeting_and_train_on_the_rest_plus_part_b(tr
     assert len(tested) == len(indexed_a)
 
 
+def test_a_theme_no_item_carries_is_learned_from_its_label(training_set):
+    from recueil.index.backends import get_backend
+
+    vocab = training_set.vocabulary
+    theme = "Assistance technique"
+    docs = [Doc(d.ref, d.text, d.themes - {theme}, d.context) for d in training_set.indexed()]
+    text = "Fournir une assistance technique aux États qui la demandent"
+    j = vocab.index(theme)
+    for name in ("tfidf-lr", "maxsim", "knn-labels"):
+        scores = get_backend(name)(vocab).train(docs).suggest([text])[0]
+        assert j in np.argsort(-scores)[:3], name
+    without = get_backend("tfidf-lr")(vocab, label_docs=False).train(docs)
+    assert without.suggest([text])[0][j] < 1e-3
+
+
 def _scramble_meeting(ts: TrainingSet, meeting: str) -> TrainingSet:
     """The same data with the held-out meeting's themes replaced by unrelated ones."""
     labels = ts.vocabulary.labels

@@ -110,7 +110,38 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
         for lo in bar:
             results.append(store.save(lo, user=user))
     _print_summary(store, results)
+    _fill_vocabulary(store, paths)
     _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
+
+
+def _train_in_background(store, db) -> None:
+    """No theme suggester trained yet: train one in a separate process while serving (a
+    minute the first time); the review pages use it as soon as it is saved."""
+    import subprocess
+
+    from recueil.index import project
+
+    if any(project.model_dir(store).glob("model-*.pkl")):
+        return
+    cmd = [sys.executable, "-m", "recueil.cli", "train", *(["--db", str(db)] if db else [])]
+    subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                     start_new_session=True)  # fmt: skip
+    click.echo("training the theme suggester in the background", err=True)
+
+
+def _fill_vocabulary(store, paths) -> None:
+    """Translations and scope notes from the folders' vocabulary.toml (empty fields only)."""
+    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
+    from recueil.store.curation import fill_vocabulary
+
+    for path in vocabulary_files([Path(p) for p in paths]):
+        try:
+            entries = load_vocabulary(path)
+        except IngestError as exc:
+            _fail(str(exc))
+        filled = store.run(fill_vocabulary, entries)
+        if filled:
+            click.echo(f"{path.name}: labels or scope notes filled for {filled} themes", err=True)
 
 
 def _refresh_derived(store, *, changed: bool) -> None:
@@ -300,14 +331,15 @@ def assign(ref, theme, user, new_theme, db) -> None:
 @main.command()
 @click.argument("ref")
 @click.argument("theme")
+@click.option("--user", default=None, help="Who decides (default: login name).")
 @DB
-def unassign(ref, theme, db) -> None:
-    """Remove THEME from item REF."""
+def unassign(ref, theme, user, db) -> None:
+    """Remove THEME from item REF (remembered: a re-ingested index does not restore it)."""
     from recueil.store import queries
 
     store = _store(db)
     try:
-        r = store.run(queries.unassign, ref, theme)
+        r = store.run(queries.unassign, ref, theme, user=user or getpass.getuser())
     except (queries.NotFound, ValueError) as exc:
         _fail(str(exc))
     click.echo(f"{r['ref']}: {r['theme']} removed")
@@ -360,7 +392,9 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 @click.option("--corpus", type=click.Path(path_type=Path, file_okay=False),
               default=BUNDLED_CORPUS, show_default=True,
               help="Ingested first when the database holds no document.")  # fmt: skip
-def serve(db, host, port, threads, workers, corpus) -> None:
+@click.option("--train/--no-train", "train_first", default=True, show_default=True,
+              help="Train the theme suggester in the background when none exists yet.")  # fmt: skip
+def serve(db, host, port, threads, workers, corpus, train_first) -> None:
     """Serve the web app and REST API (waitress WSGI server) on HOST:PORT.
 
     Migrates the database and, when it holds no document yet, ingests the bundled corpus.
@@ -382,9 +416,12 @@ def serve(db, host, port, threads, workers, corpus) -> None:
                 store.save(lo, user=getpass.getuser())
         except IngestError as exc:
             _fail(str(exc))
+        _fill_vocabulary(store, [corpus])
         _refresh_derived(store, changed=True)
     else:  # build the search index now rather than on the first query
         _refresh_derived(store, changed=False)
+    if train_first:
+        _train_in_background(store, db)
     from django.conf import settings as django_settings
 
     django_settings.RECUEIL_DB_ALIAS = store.alias
@@ -831,6 +868,144 @@ def evaluate_indexing(fmt, db) -> None:
     click.echo("fold thresholds: " + ", ".join(f"{t:.2f}" for t in sorted(set(result.thresholds))))
 
 
+@main.command()
+@click.argument("ref", required=False)
+@click.option("--theme", default=None, help="The trail of one theme instead of one item.")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@DB
+def history(ref, theme, limit, fmt, db) -> None:
+    """The audit trail of theme decisions (of item REF, of --theme, or all), newest first."""
+    from recueil.store import curation, queries
+
+    try:
+        events = _store(db).run(curation.history, ref=ref, theme=theme, limit=limit)
+    except (queries.NotFound, ValueError) as exc:
+        _fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(events, ensure_ascii=False, indent=2))
+        return
+    rows = [
+        {
+            "id": e["id"], "at": e["at"][:19], "user": e["user"], "action": e["action"]
+            + (f" #{e['reverts']}" if e["reverts"] else "")
+            + (f" (reverted by #{e['reverted_by']})" if e["reverted_by"] else ""),
+            "item": e["ref"], "theme": e["theme"]
+            + (f" → {e['other_theme']}" if e["other_theme"] else ""),
+        }
+        for e in events
+    ]  # fmt: skip
+    click.echo(_table(rows, ("id", "at", "user", "action", "item", "theme"), width=60))
+
+
+@main.command()
+@click.argument("event", type=int)
+@click.option("--user", default=None, help="Who decides (default: login name).")
+@DB
+def revert(event, user, db) -> None:
+    """Undo decision EVENT (see `recueil history`); the undo is recorded too."""
+    from recueil.store import curation, queries
+
+    try:
+        e = _store(db).run(curation.revert, event, user=user or getpass.getuser())
+    except (queries.NotFound, ValueError) as exc:
+        _fail(str(exc))
+    click.echo(f"#{event} reverted (event #{e['id']})")
+
+
+@main.group()
+def vocabulary() -> None:
+    """Change the theme vocabulary: add, edit, rename, merge, retire, restore (audited)."""
+
+
+def _vocabulary_call(db, fn, *args, **kwargs) -> None:
+    from recueil.store import queries
+
+    user = kwargs.pop("user", None) or getpass.getuser()
+    try:
+        e = _store(db).run(fn, *args, user=user, **kwargs)
+    except (queries.NotFound, ValueError) as exc:
+        _fail(str(exc))
+    target = f" → {e['other_theme']}" if e["other_theme"] else ""
+    click.echo(f"{e['theme_now'] or e['theme']}{target}: {e['action']} (event #{e['id']})")
+
+
+USER = click.option("--user", default=None, help="Who decides (default: login name).")
+
+
+@vocabulary.command("add")
+@click.argument("label")
+@click.option("--parent", default=None)
+@click.option("--en", "label_en", default=None, help="English label.")
+@click.option("--scope-note", default=None, help="Scope note (French).")
+@click.option("--scope-note-en", default=None, help="Scope note (English).")
+@USER
+@DB
+def vocabulary_add(label, parent, label_en, scope_note, scope_note_en, user, db) -> None:
+    """Add a theme LABEL (French)."""
+    from recueil.store.curation import create_theme
+
+    _vocabulary_call(db, create_theme, label, parent=parent, label_en=label_en,
+                     scope_note=scope_note, scope_note_en=scope_note_en, user=user)  # fmt: skip
+
+
+@vocabulary.command("edit")
+@click.argument("label")
+@click.option("--rename", "new_label", default=None, help="New French label (old one kept).")
+@click.option("--en", "label_en", default=None, help="English label.")
+@click.option("--scope-note", default=None, help="Scope note (French).")
+@click.option("--scope-note-en", default=None, help="Scope note (English).")
+@click.option("--parent", default=None, help="Parent theme ('' for none).")
+@USER
+@DB
+def vocabulary_edit(label, new_label, label_en, scope_note, scope_note_en, parent, user,
+                    db) -> None:  # fmt: skip
+    """Rename theme LABEL or change its labels, scope notes or parent."""
+    from recueil.store.curation import _UNSET, edit_theme
+
+    def given(value):
+        return _UNSET if value is None else value
+
+    _vocabulary_call(db, edit_theme, label, new_label=new_label, label_en=given(label_en),
+                     scope_note=given(scope_note), scope_note_en=given(scope_note_en),
+                     parent=given(parent), user=user)  # fmt: skip
+
+
+@vocabulary.command("merge")
+@click.argument("source")
+@click.argument("target")
+@USER
+@DB
+def vocabulary_merge(source, target, user, db) -> None:
+    """Merge theme SOURCE into TARGET: every assignment moves, SOURCE is retired."""
+    from recueil.store.curation import merge_themes
+
+    _vocabulary_call(db, merge_themes, source, target, user=user)
+
+
+@vocabulary.command("retire")
+@click.argument("label")
+@USER
+@DB
+def vocabulary_retire(label, user, db) -> None:
+    """Retire theme LABEL: no longer suggested or offered; assignments and history stay."""
+    from recueil.store.curation import retire_theme
+
+    _vocabulary_call(db, retire_theme, label, user=user)
+
+
+@vocabulary.command("restore")
+@click.argument("label")
+@USER
+@DB
+def vocabulary_restore(label, user, db) -> None:
+    """Bring a retired theme LABEL back."""
+    from recueil.store.curation import restore_theme
+
+    _vocabulary_call(db, restore_theme, label, user=user)
+
+
 @main.command("export-vocabulary")
 @click.option("--format", "fmt", type=click.Choice(["skos", "annif-tsv"]), default="skos",
               show_default=True)  # fmt: skip
@@ -842,10 +1017,13 @@ def export_vocabulary(fmt, base_uri, out, db) -> None:
     from recueil.index import skos
     from recueil.index.corpus import load_training_set
 
-    vocabulary = _store(db).run(load_training_set).vocabulary
+    store = _store(db)
+    vocabulary = store.run(load_training_set).vocabulary
     base = base_uri or skos.DEFAULT_BASE_URI
-    render = skos.to_turtle if fmt == "skos" else skos.to_annif_tsv
-    text = render(vocabulary, base)
+    if fmt == "skos":
+        text = skos.to_turtle(vocabulary, base, store.run(skos.theme_details))
+    else:
+        text = skos.to_annif_tsv(vocabulary, base)
     if out:
         out.write_text(text, encoding="utf-8")
     else:

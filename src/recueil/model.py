@@ -50,6 +50,7 @@ class Origin(StrEnum):
     IMPORTED = "imported"  # read from the published thematic index
     CURATED = "curated"  # set by an editor
     SUGGESTED = "suggested"  # proposed by a suggester, not yet reviewed
+    SUGGESTED_ACCEPTED = "suggested-accepted"  # proposed by a suggester, accepted by an editor
 
 
 class LinkRelation(StrEnum):

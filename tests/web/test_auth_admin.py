@@ -86,7 +86,15 @@ def test_editor_adds_a_theme_in_the_admin_and_it_is_recorded_as_curated(
     curated = [a for a in item["assignments"] if a["theme"] == "Coopération internationale"]
     assert [(a["origin"], a["user"]) for a in curated] == [("curated", "editor1")]
     page = writable_client.get("/items/A:VII.3").content.decode()
-    assert "attribué par un éditeur (editor1)" in page
+    assert "ajouté par un éditeur · editor1" in page
+    # the admin goes through the same audited decisions as the review pages
+    from recueil.store import curation
+
+    trail = writable_store.run(curation.history, ref="A:VII.3")
+    first = trail[0]
+    assert (first["action"], first["theme"], first["user"]) == (
+        "add", "Coopération internationale", "editor1"
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("url", ["/admin/recueil/item/", "/admin/recueil/theme/"])

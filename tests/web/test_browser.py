@@ -37,14 +37,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`recueil serve` on a free loopback port, on a new database (it ingests the corpus)."""
+def launch(db: Path, log_path: Path, *options: str):
+    """Start `recueil serve --db DB` on a free loopback port; (url, process, log) once it
+    answers. Stop it with `halt`."""
     port = _free_port()
-    db = tmp_path_factory.mktemp("serve") / "serve.sqlite3"
-    log = (tmp_path_factory.getbasetemp() / "serve.log").open("w")
+    log = log_path.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--port", str(port),
+         *options],
         stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -52,16 +52,27 @@ def server(tmp_path_factory):
     while True:
         try:
             urllib.request.urlopen(url + "/", timeout=5)
-            break
+            return url, proc, log
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
                 pytest.fail(f"recueil serve did not start: {log.name}")
             time.sleep(0.5)
-    yield url
+
+
+def halt(proc, log) -> None:
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`recueil serve` on a free loopback port, on a new database (it ingests the corpus)."""
+    db = tmp_path_factory.mktemp("serve") / "serve.sqlite3"
+    url, proc, log = launch(db, tmp_path_factory.getbasetemp() / "serve.log", "--no-train")
+    yield url
+    halt(proc, log)
 
 
 @pytest.fixture(scope="module")

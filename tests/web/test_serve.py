@@ -26,7 +26,7 @@ def _free_port() -> int:
 def _start(db: Path, port: int, log: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--port", str(port),
-         "--workers", "2"],
+         "--workers", "2", "--no-train"],
         stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT,
     )  # fmt: skip
     deadline = time.monotonic() + 180

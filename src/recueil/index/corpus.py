@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 from recueil.model import Origin, Ref, Status
 
 #: Assignments that count as truth: read from the published index or set by an editor.
-TRAINING_ORIGINS = (Origin.IMPORTED.value, Origin.CURATED.value)
+TRAINING_ORIGINS = (
+    Origin.IMPORTED.value,
+    Origin.CURATED.value,
+    Origin.SUGGESTED_ACCEPTED.value,
+)
 
 
 @dataclass(frozen=True)
@@ -105,12 +109,14 @@ def load_training_set() -> TrainingSet:
     from recueil.store.models import Theme as ThemeRow
 
     themes = [
-        Theme(t.label, t.parent.label if t.parent else None, t.scope_note)
-        for t in ThemeRow.objects.select_related("parent").order_by("label")
+        # no scope notes: the bundled ones were written from the whole 2021 index, so a
+        # suggester reading them would see held-out meetings in the evaluation
+        Theme(t.label, t.parent.label if t.parent else None)
+        for t in ThemeRow.objects.select_related("parent").filter(retired=False).order_by("label")
     ]
     labels: dict[int, set[str]] = {}
     for item_id, label in Assignment.objects.filter(
-        origin__in=TRAINING_ORIGINS, item__status=Status.ADOPTED.value
+        origin__in=TRAINING_ORIGINS, item__status=Status.ADOPTED.value, theme__retired=False
     ).values_list("item_id", "theme__label"):
         labels.setdefault(item_id, set()).add(label)
     items = list(

@@ -7,6 +7,7 @@ training data, so a change to any assignment, text or theme triggers a retrain.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
 import time
@@ -37,6 +38,7 @@ def default_config() -> dict[str, Any]:
     members = ["tfidf-lr", "label", "centroid", "knn"]
     if embeddings_available():
         members += ["embed-knn", "embed-label"]
+    members += ["knn-labels", "maxsim"]
     return {"backend": "ensemble", "members": tuple(members)}
 
 
@@ -75,11 +77,45 @@ def _fingerprint(ts: TrainingSet, config: dict[str, Any]) -> str:
     return hashlib.sha256((ts.fingerprint() + extra).encode()).hexdigest()
 
 
-def train(store, config: dict[str, Any] | None = None, ts: TrainingSet | None = None) -> Model:
-    """Train on every indexed item of the store and save the model file."""
+@contextlib.contextmanager
+def _training_lock(directory: Path):
+    """One training at a time per model directory, across processes (server workers, a
+    `recueil train` started beside them): the others wait, then reuse its model."""
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no cross-process lock
+        yield
+        return
+    with (directory / "train.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def train(
+    store, config: dict[str, Any] | None = None, ts: TrainingSet | None = None,
+    *, reuse: bool = False,
+) -> Model:  # fmt: skip
+    """Train on every indexed item of the store and save the model file. With `reuse`, a
+    model another process trained on the same data meanwhile is loaded instead."""
     config = config or default_config()
     ts = ts or store.run(load_training_set)
     directory = model_dir(store)
+    with _training_lock(directory):
+        existing = directory / f"model-{_fingerprint(ts, config)[:20]}.pkl"
+        if reuse and existing.exists():
+            use_cache_file(directory / "embeddings.npz")
+            with existing.open("rb") as f:
+                model: Model = pickle.load(f)
+            model.path = existing
+            return model
+        return _train(store, config, ts, directory)
+
+
+def _train(store, config: dict[str, Any], ts: TrainingSet, directory: Path) -> Model:
     use_cache_file(directory / "embeddings.npz")
     start = time.perf_counter()
     suggester = make_suggester(ts.vocabulary, config)

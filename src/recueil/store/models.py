@@ -149,15 +149,31 @@ class Paragraph(models.Model):
 
 
 class Theme(models.Model):
-    """A theme of the thematic index; "Parent (child)" labels hang under their parent."""
+    """A theme of the thematic index; "Parent (child)" labels hang under their parent.
+
+    French is the vocabulary's language (`label`, `scope_note`); English has its own
+    columns, the other UN languages live in `translations` ({"es": {"label", "scope_note"}}).
+    A renamed theme keeps its former labels in `aliases`, so a re-ingested index still
+    finds it; a retired theme is kept (its history and old assignments stay readable) but
+    is no longer suggested or offered; a merged theme points to the theme that replaced it.
+    """
 
     label = models.CharField(max_length=300, unique=True)
+    key = models.SlugField(max_length=140, blank=True, default="", db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
     label_en = models.CharField(max_length=300, null=True, blank=True)
     scope_note = models.TextField(null=True, blank=True)
+    scope_note_en = models.TextField(null=True, blank=True)
+    translations = models.JSONField(default=dict, blank=True)
+    aliases = models.JSONField(default=list, blank=True)
+    retired = models.BooleanField(default=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, null=True)
 
     class Meta:
         ordering = ["label"]
@@ -165,19 +181,34 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def save(self, *args, **kwargs) -> None:
+        """A theme's key (its URI in SKOS) is made once from its first label and never
+        changes, so a rename or a merge does not break links from other tools."""
+        if not self.key:
+            from django.utils.text import slugify
+
+            base = slugify(self.label)[:130] or "theme"
+            key, n = base, 1
+            while Theme.objects.filter(key=key).exclude(pk=self.pk).exists():
+                n += 1
+                key = f"{base}-{n}"
+            self.key = key
+        super().save(*args, **kwargs)
+
 
 class Assignment(models.Model):
     """A theme given to an item, with where it came from, who decided and when."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="assignments")
-    origin = models.CharField(max_length=16, choices=_choices(Origin))
+    origin = models.CharField(max_length=24, choices=_choices(Origin))
     user = models.CharField(max_length=150, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(null=True, blank=True)
     document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="assignments"
     )  # the published index an imported assignment was read from
+    score = models.FloatField(null=True, blank=True)  # the suggestion's score, when accepted
 
     class Meta:
         ordering = ["theme__label"]
@@ -241,3 +272,54 @@ class LinkEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+
+class ThemeRejection(models.Model):
+    """An editor's "this theme does not fit this item": a rejected suggestion or a removed
+    assignment. The review queue stops proposing it and re-ingesting the published index
+    does not bring a removed assignment back."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="rejections")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="rejections")
+    user = models.CharField(max_length=150)
+    score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "theme"], name="rejection_item_theme")
+        ]
+
+
+class IndexEvent(models.Model):
+    """One change to the thematic index or its vocabulary: who, when, what before and
+    after. The audit trail of an item or a theme is its events; `recueil.store.curation`
+    writes them and can revert one (the revert is itself an event)."""
+
+    action = models.CharField(max_length=24)
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="index_events"
+    )
+    item_ref = models.CharField(max_length=40, blank=True, default="")
+    theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    theme_label = models.CharField(max_length=300, blank=True, default="")
+    other_theme = models.ForeignKey(
+        Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="events_as_other"
+    )  # a merge's target
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    user = models.CharField(max_length=150)
+    note = models.TextField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reverts = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["item_ref"]), models.Index(fields=["theme_label"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.item_ref} {self.theme_label} by {self.user}"

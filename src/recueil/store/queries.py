@@ -6,7 +6,6 @@ CLI, the API and the web pages show the same data the same way.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from recueil.model import Origin, Ref, Status, from_roman
@@ -101,10 +100,12 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
     out["assignments"] = [
         {
             "theme": a.theme.label,
+            "theme_en": a.theme.label_en,
             "origin": a.origin,
             "user": a.user,
             "created_at": a.created_at.isoformat(),
             "note": a.note,
+            "score": a.score,
         }
         for a in item.assignments.all()
     ]
@@ -141,6 +142,8 @@ def find_theme(label: str) -> Theme:
         Theme.objects.filter(label=label).first()
         or Theme.objects.filter(label__iexact=label).first()
     )
+    if theme is None:  # a former label of a renamed theme
+        theme = next((t for t in Theme.objects.exclude(aliases=[]) if label in t.aliases), None)
     if theme is None:
         close = Theme.objects.filter(label__icontains=label).values_list("label", flat=True)[:5]
         hint = f"; did you mean: {' | '.join(close)}" if close else ""
@@ -225,34 +228,28 @@ def counts() -> dict:
 
 
 def assign(ref: str, theme_label: str, *, user: str, create_theme: bool = False) -> dict:
-    """An editor gives a theme to an adopted item (origin curated, who and when)."""
+    """An editor gives a theme to an adopted item (origin curated, who and when; audited
+    by `recueil.store.curation`)."""
+    from recueil.store import curation
+
     key = str(Ref.parse(ref))
-    item = Item.objects.filter(ref=key, status=Status.ADOPTED.value).first()
-    if item is None:
-        raise NotFound(f"no adopted item {key}")
-    with transaction.atomic(using=Item.objects.db):
-        if create_theme:
-            theme, _ = Theme.objects.get_or_create(label=theme_label)
-        else:
-            theme = find_theme(theme_label)
-        a, created = Assignment.objects.get_or_create(
-            item=item, theme=theme, defaults={"origin": Origin.CURATED.value, "user": user}
-        )
-        if not created and a.origin != Origin.CURATED.value:
-            a.origin, a.user = Origin.CURATED.value, user  # an editor confirmed it
-            a.save()
-    return {"ref": key, "theme": theme.label, "origin": a.origin, "created": created}
+    if create_theme and not Theme.objects.filter(label=theme_label).exists():
+        curation.create_theme(theme_label, user=user)
+    e = curation.add(key, theme_label, user=user)
+    return {"ref": key, "theme": e["theme"], "origin": e["after"]["assignment"]["origin"],
+            "created": e["before"]["assignment"] is None, "event": e["id"]}  # fmt: skip
 
 
-def unassign(ref: str, theme_label: str) -> dict:
+def unassign(ref: str, theme_label: str, *, user: str = "cli") -> dict:
+    """Take a theme off an item (audited; remembered so a re-ingest does not bring it back)."""
+    from recueil.store import curation
+
     key = str(Ref.parse(ref))
-    theme = find_theme(theme_label)
-    deleted, _ = Assignment.objects.filter(
-        Q(item__ref=key) & Q(item__status=Status.ADOPTED.value) & Q(theme=theme)
-    ).delete()
-    if not deleted:
-        raise NotFound(f"{key} has no theme {theme.label!r}")
-    return {"ref": key, "theme": theme.label, "removed": True}
+    try:
+        e = curation.remove(key, theme_label, user=user)
+    except curation.CurationError as exc:
+        raise NotFound(str(exc)) from exc
+    return {"ref": key, "theme": e["theme"], "removed": True, "event": e["id"]}
 
 
 # --- Publication reads (issue 3: recueil.publish builds the compendium from these) ---------
@@ -524,6 +521,7 @@ def theme_tree() -> list[dict]:
             "_parent_id": t.parent_id,
         }
         for t in themes
+        if not (t.retired and t.n_items == 0)  # merged away or retired unused: history only
     }
     roots = []
     for node in nodes.values():

@@ -35,6 +35,7 @@ from recueil.store.models import (
     Meeting,
     Paragraph,
     Theme,
+    ThemeRejection,
 )
 
 
@@ -316,19 +317,38 @@ def _save_paragraphs(doc: Document, parsed: ParsedDocument, res: SaveResult) -> 
     res.paragraphs = len(parsed.paragraphs)
 
 
+def _theme_for(label: str) -> tuple[Theme, bool]:
+    """The theme an index label names now: itself, the theme it was merged into, or the
+    theme it was renamed to (former labels are kept as aliases); created if none."""
+    theme = Theme.objects.filter(label=label).first()
+    if theme is None:
+        theme = next((t for t in Theme.objects.exclude(aliases=[]) if label in t.aliases), None)
+    if theme is None:
+        return Theme.objects.create(label=label), True
+    seen = {theme.pk}
+    while theme.merged_into_id and theme.merged_into_id not in seen:
+        theme = theme.merged_into
+        seen.add(theme.pk)
+    return theme, False
+
+
 def _save_themes_and_assignments(
     doc: Document, parsed: ParsedDocument, res: SaveResult, user: str | None
 ) -> None:
     themes: dict[str, Theme] = {}
     for t in parsed.themes:
-        theme, created = Theme.objects.get_or_create(label=t.label)
+        theme, created = _theme_for(t.label)
         res.themes_created += int(created)
         themes[t.label] = theme
     for t in parsed.themes:
-        if t.parent and themes[t.label].parent_id is None:
-            parent = themes.get(t.parent) or Theme.objects.get_or_create(label=t.parent)[0]
-            themes[t.label].parent = parent
-            themes[t.label].save()
+        # a label that now leads elsewhere (renamed or merged theme): the editor's structure
+        # of that theme stands
+        if t.parent and themes[t.label].parent_id is None and themes[t.label].label == t.label:
+            parent = themes.get(t.parent) or _theme_for(t.parent)[0]
+            if parent.pk != themes[t.label].pk:
+                themes[t.label].parent = parent
+                themes[t.label].save()
+    rejected = set(ThemeRejection.objects.values_list("item_id", "theme_id"))
     wanted: set[tuple[int, int]] = set()
     for e in parsed.index_entries:
         item = Item.objects.filter(ref=str(e.ref), status=Status.ADOPTED.value).first()
@@ -336,7 +356,12 @@ def _save_themes_and_assignments(
             _warn(res, doc, "unresolved", f"index entry {e.ref} ({e.theme}) names no item",
                   ref=e.ref, line=e.line)  # fmt: skip
             continue
-        theme = themes.get(e.theme) or Theme.objects.get_or_create(label=e.theme)[0]
+        theme = themes.get(e.theme) or _theme_for(e.theme)[0]
+        if (item.id, theme.id) in rejected:
+            _warn(res, doc, "kept-removed", f"index entry {e.ref} ({e.theme}) not re-imported:"
+                  " an editor removed or rejected this theme for this item", ref=e.ref,
+                  line=e.line)  # fmt: skip
+            continue
         wanted.add((item.id, theme.id))
         note = " ".join(x for x in (e.symbol, e.instrument, e.paragraph or e.recommendation) if x)
         _, created = Assignment.objects.get_or_create(

@@ -20,12 +20,12 @@ from django.utils.translation import gettext_noop
 from recueil import link
 from recueil.ingest.errors import IngestError
 from recueil.store import queries
+from recueil.web.roles import is_editor
 from recueil.web.views import _or_404, parse_meeting_key
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
-EDITOR_GROUPS = ("editor", "admin")
 
 LABELS = {
     # relations
@@ -54,13 +54,6 @@ LABELS = {
 def label(value: str | None) -> str:
     """The interface-language label of a relation, uptake, link status/origin or fate."""
     return _(LABELS[value]) if value in LABELS else (value or "")
-
-
-def is_editor(user) -> bool:
-    """Editors and admins (groups) and superusers may confirm or reject links."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.groups.filter(name__in=EDITOR_GROUPS).exists()
 
 
 def diff_spans(spans: list[dict], side: str = "both") -> list[dict]:

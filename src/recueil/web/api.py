@@ -70,10 +70,12 @@ class SourceOut(Schema):
 
 class AssignmentOut(Schema):
     theme: str
+    theme_en: str | None = None
     origin: str
     user: str | None
     created_at: str
     note: str | None
+    score: float | None = None
 
 
 class OtherVersion(Schema):
@@ -457,3 +459,8 @@ def item_draft_fate(request: HttpRequest, ref: str, scope: str = "meeting"):
     from recueil import link
 
     return _call(link.draft_fate, ref, scope=scope)
+
+
+from recueil.web.api_review import router as review_router  # noqa: E402
+
+api.add_router("/", review_router)

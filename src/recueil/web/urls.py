@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from recueil.web import agreed, views
+from recueil.web import agreed, review, views
 from recueil.web.api import api
 
 urlpatterns = [
@@ -33,6 +33,14 @@ urlpatterns = [
         "documents/<str:source_file>/original", views.document_original, name="document_original"
     ),  # fmt: skip
     path("search", views.search, name="search"),
+    path("review/", review.review_home, name="review"),
+    path("review/decide", review.decide, name="review_decide"),
+    path("review/<str:key>", review.review_meeting, name="review_meeting"),
+    path("review/<str:key>/bulk-accept", review.bulk_accept, name="review_bulk_accept"),
+    path("history/", review.history, name="history"),
+    path("history/revert", review.revert, name="history_revert"),
+    path("vocabulary/", review.vocabulary, name="vocabulary"),
+    path("vocabulary/<path:label>", review.vocabulary_theme, name="vocabulary_theme"),
     path("publication/recueil.<str:fmt>", views.publication, name="publication"),
     path(
         "accounts/login/",

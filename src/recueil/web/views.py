@@ -38,6 +38,8 @@ NAV_SECTIONS = {
     "search": "search",
     "precedents": "precedents", "compare": "precedents", "draft_fate": "precedents",
     "meeting_uptake": "meetings",
+    "review": "review", "review_meeting": "review", "history": "review",
+    "vocabulary": "vocabulary", "vocabulary_theme": "vocabulary",
 }  # fmt: skip
 
 
@@ -45,7 +47,12 @@ def site_context(request: HttpRequest) -> dict:
     """Context every template gets: the languages offered and the current path."""
     match = request.resolver_match
     name = match.url_name if match else None
+    from recueil.web.roles import is_admin, is_editor
+
+    user = getattr(request, "user", None)
     return {
+        "can_edit": user is not None and is_editor(user),
+        "can_admin": user is not None and is_admin(user),
         "nav": NAV_SECTIONS.get(name),
         "languages_offered": settings.LANGUAGES,
         "current_path": request.get_full_path(),
@@ -135,14 +142,33 @@ def item(request: HttpRequest, ref: str) -> HttpResponse:
     links = link.links_for(ref) if status == "adopted" else []
     for lk in links:
         agreed.decorate_link(lk, ref)
-    return render(
-        request,
-        "web/item.html",
-        {
-            "item": data, "nav": nav, "meeting_key": meeting_key, "status": status,
-            "related": related, "links": links, "editor": agreed.is_editor(request.user),
-        },
-    )  # fmt: skip
+    editor = agreed.is_editor(request.user)
+    context = {
+        "item": data, "nav": nav, "meeting_key": meeting_key, "status": status,
+        "related": related, "links": links, "editor": editor,
+    }  # fmt: skip
+    if editor and status == "adopted":
+        context.update(_review_context(ref, data))
+    return render(request, "web/item.html", context)
+
+
+def _review_context(ref: str, data: dict) -> dict:
+    """What an editor sees on an item page: its themes with their origin, the open theme
+    suggestions with evidence, and the decisions (as in the review queue)."""
+    from recueil.index import review as suggestions
+    from recueil.web import review
+
+    row = {"ref": ref, "assignments": [], "suggestions": []}
+    for a in data["assignments"]:
+        row["assignments"].append(review.decorate_assignment(dict(a)))
+    training, threshold = False, None
+    try:
+        found = suggestions.item_suggestions(review.store(), [ref])
+        row["suggestions"], threshold = found["suggestions"][ref], found["threshold"]
+    except suggestions.ModelNotReady:
+        training = True
+    return {"row": row, "themes": review.live_themes(), "threshold": threshold,
+            "training": training}  # fmt: skip
 
 
 def themes(request: HttpRequest) -> HttpResponse:

@@ -14,8 +14,10 @@ def _registry() -> dict[str, type[Suggester]]:
     from recueil.index.backends.lexical import (
         CentroidSuggester,
         KnnSuggester,
+        LabelledKnnSuggester,
         LabelSuggester,
         LinearSuggester,
+        MaxSimSuggester,
     )
 
     classes = [
@@ -23,6 +25,8 @@ def _registry() -> dict[str, type[Suggester]]:
         LabelSuggester,
         CentroidSuggester,
         KnnSuggester,
+        LabelledKnnSuggester,
+        MaxSimSuggester,
         EmbeddingKnnSuggester,
         EmbeddingLabelSuggester,
         CalibratedEnsemble,

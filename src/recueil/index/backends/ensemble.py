@@ -1,10 +1,13 @@
 """The calibrated ensemble: a suggester whose score is the probability a theme is right.
 
 Its members are trained on some meetings and score the others (out of fold, grouped by
-meeting, as new meetings arrive); a logistic stacker (or gradient-boosted trees,
-`stacker="hgb"`) learns from those scores, their ranks, the theme's frequency and its
-parent/sibling/children scores; isotonic regression on the stacker's own out-of-fold
-probabilities then maps them to observed frequencies: the output is calibrated.
+meeting, as new meetings arrive); a stacker learns from those scores, their ranks, the
+theme's frequency and its parent/sibling/children scores: by default the mean of a logistic
+regression and gradient-boosted trees (`stacker="lr+hgb"`; or `"lr"`, `"hgb"`). The
+stacker is itself trained fold by fold, and isotonic regression on its out-of-fold
+probabilities maps them to observed frequencies. Suggestions average those same fold
+stackers (no refit on everything), so the calibration is learned on exactly the models
+that score new items: the output stays calibrated.
 Members are backend names, optionally with an analyser: "centroid:simplemma".
 """
 
@@ -18,7 +21,9 @@ import numpy as np
 from recueil.index.backends.base import Suggester
 from recueil.index.corpus import Doc
 
-DEFAULT_MEMBERS = ("tfidf-lr", "label", "centroid", "knn", "embed-knn", "embed-label")
+DEFAULT_MEMBERS = (
+    "tfidf-lr", "label", "centroid", "knn", "embed-knn", "embed-label", "knn-labels", "maxsim",
+)  # fmt: skip
 
 
 class CalibratedEnsemble(Suggester):
@@ -28,7 +33,7 @@ class CalibratedEnsemble(Suggester):
         "members": DEFAULT_MEMBERS,
         "inner_folds": 5,
         "C": 1.0,
-        "stacker": "lr",
+        "stacker": "lr+hgb",
     }
 
     # -- training --------------------------------------------------------------------------
@@ -55,21 +60,20 @@ class CalibratedEnsemble(Suggester):
         target = y.reshape(-1)
         self.scaler = StandardScaler().fit(x)
         xs = self.scaler.transform(x)
-        # Calibration: the stacker's own out-of-fold probabilities (same meeting groups)
-        # are mapped to observed frequencies by isotonic regression.
+        # One stacker per inner fold; their out-of-fold probabilities (same meeting groups)
+        # are mapped to observed frequencies by isotonic regression, and suggestions average
+        # these very stackers, so the calibration holds for the models actually used.
         doc_fold = self._doc_folds(docs, params)
         pair_fold = np.repeat(doc_fold, y.shape[1])
         oof_probs = np.zeros(len(target))
+        self.stackers = []
         for k in np.unique(pair_fold):
             train, test = pair_fold != k, pair_fold == k
-            oof_probs[test] = (
-                self._new_stacker(params)
-                .fit(xs[train], target[train])
-                .predict_proba(xs[test])[:, 1]
-            )
+            stacker = self._new_stacker(params).fit(xs[train], target[train])
+            oof_probs[test] = stacker.predict_proba(xs[test])[:, 1]
+            self.stackers.append(stacker)
         self.calibrator = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
         self.calibrator.fit(oof_probs, target)
-        self.stacker = self._new_stacker(params).fit(xs, target)
         calibrated = self.calibrator.predict(oof_probs)
         self.threshold = best_threshold(calibrated, target)
         self.oof_calibration = calibration_table(calibrated, target)
@@ -80,16 +84,20 @@ class CalibratedEnsemble(Suggester):
 
     @staticmethod
     def _new_stacker(params: dict[str, Any]):
-        if params["stacker"] == "hgb":
-            from sklearn.ensemble import HistGradientBoostingClassifier
-
-            return HistGradientBoostingClassifier(
-                max_depth=3, learning_rate=0.1, max_iter=100, l2_regularization=1.0,
-                random_state=0,
-            )  # fmt: skip
+        from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=params["C"], max_iter=2000)
+        kinds = params["stacker"].split("+")
+        if set(kinds) - {"lr", "hgb"}:
+            raise ValueError(f"unknown stacker {params['stacker']!r} (lr, hgb or lr+hgb)")
+        hgb = {"max_depth": 3, "learning_rate": 0.1, "max_iter": 100, "l2_regularization": 1.0}
+        models = [
+            HistGradientBoostingClassifier(**hgb, random_state=0)
+            if kind == "hgb"
+            else LogisticRegression(C=params["C"], max_iter=2000)
+            for kind in kinds
+        ]
+        return models[0] if len(models) == 1 else MeanClassifier(models)
 
     @staticmethod
     def _doc_folds(docs: list[Doc], params: dict[str, Any]) -> np.ndarray:
@@ -165,7 +173,7 @@ class CalibratedEnsemble(Suggester):
     def _suggest(self, docs: list[Doc], params: dict[str, Any]) -> np.ndarray:
         f = self._features(self.members, self.prior, docs)
         x = self.scaler.transform(f.reshape(-1, f.shape[2]))
-        raw = self.stacker.predict_proba(x)[:, 1]
+        raw = np.mean([s.predict_proba(x)[:, 1] for s in self.stackers], axis=0)
         # Isotonic steps tie many scores; the raw probability orders themes within a step
         # (monotone, so the ranking is the stacker's and the value stays calibrated).
         probs = np.clip(self.calibrator.predict(raw) + 1e-4 * (raw - 0.5), 0.0, 1.0)
@@ -173,6 +181,21 @@ class CalibratedEnsemble(Suggester):
 
     def member(self, name: str) -> Suggester | None:
         return next((m for m in self.members if m.name == name), None)
+
+
+class MeanClassifier:
+    """The mean probability of several classifiers fitted on the same data."""
+
+    def __init__(self, models: list) -> None:
+        self.models = models
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> MeanClassifier:
+        for m in self.models:
+            m.fit(x, y)
+        return self
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        return np.mean([m.predict_proba(x) for m in self.models], axis=0)
 
 
 def best_threshold(probs: np.ndarray, target: np.ndarray) -> float:

@@ -82,16 +82,31 @@ class _TfidfSuggester(Suggester):
         return self.features.fit_transform([d.full_text for d in docs])
 
 
+def label_documents(vocabulary) -> list[Doc]:
+    """One pseudo-document per theme: its label (and parent label), indexed with the theme
+    (and its parent). Every theme, even one no item carries yet, then has training text
+    that names it; the classifiers learn the vocabulary's own words, not only the items'."""
+    out = []
+    for t in vocabulary.themes:
+        themes = {t.label} | ({t.parent} if t.parent in vocabulary else set())
+        text = f"{t.label} {t.parent}" if t.parent else t.label
+        out.append(Doc(ref=f"theme:{t.label}", text=text, themes=frozenset(themes)))
+    return out
+
+
 class LinearSuggester(_TfidfSuggester):
-    """TF-IDF + one-vs-rest logistic regression (or linear SVM), one model per theme."""
+    """TF-IDF + one-vs-rest logistic regression (or linear SVM), one model per theme,
+    trained on the items plus the themes' label documents (`label_docs`)."""
 
     name = "tfidf-lr"
-    default_params = {"analyzer": "snowball", "C": 10.0, "model": "lr"}
+    default_params = {"analyzer": "snowball", "C": 10.0, "model": "lr", "label_docs": True}
 
     def _train(self, docs: list[Doc], params: dict[str, Any]) -> None:
         from sklearn.linear_model import LogisticRegression
         from sklearn.svm import LinearSVC
 
+        if params["label_docs"]:
+            docs = [*docs, *label_documents(self.vocabulary)]
         x = self._fit_space(docs)
         y = self.label_matrix(docs)
         n_themes = y.shape[1]
@@ -191,6 +206,37 @@ class KnnSuggester(_TfidfSuggester):
 
     def _suggest(self, docs: list[Doc], params: dict[str, Any]) -> np.ndarray:
         return knn_scores(self.similarities(docs), self.labels, params["k"])
+
+
+class LabelledKnnSuggester(KnnSuggester):
+    """`knn` over the indexed items plus the themes' label documents: a label close to
+    the text votes like an item of that theme."""
+
+    name = "knn-labels"
+
+    def _train(self, docs: list[Doc], params: dict[str, Any]) -> None:
+        super()._train([*docs, *label_documents(self.vocabulary)], params)
+
+
+class MaxSimSuggester(KnnSuggester):
+    """Per theme, the mean of the `top` highest similarities between the text and the
+    theme's items or label document (a theme is as close as its closest examples)."""
+
+    name = "maxsim"
+    default_params = {"analyzer": "snowball", "k": 10, "top": 2}
+
+    def _train(self, docs: list[Doc], params: dict[str, Any]) -> None:
+        super()._train([*docs, *label_documents(self.vocabulary)], params)
+        self.members_of = [np.flatnonzero(self.labels[:, j]) for j in range(self.labels.shape[1])]
+
+    def _suggest(self, docs: list[Doc], params: dict[str, Any]) -> np.ndarray:
+        sims = self.similarities(docs)
+        out = np.zeros((len(docs), len(self.members_of)), dtype=np.float32)
+        for j, rows in enumerate(self.members_of):
+            if len(rows):
+                best = -np.sort(-sims[:, rows], axis=1)[:, : params["top"]]
+                out[:, j] = best.mean(axis=1)
+        return np.clip(out, 0.0, 1.0)
 
 
 def knn_scores(sims: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

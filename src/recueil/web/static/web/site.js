@@ -46,4 +46,33 @@
       sel.addRange(range);
     });
   });
+  // Review queue keyboard: j/k move between suggestions, a accept, r reject, t add a theme.
+  // Buttons and fields stay the real controls; keys only click or focus them.
+  function rows() { return Array.prototype.slice.call(document.querySelectorAll("[data-review] tr.suggestion")); }
+  function focusRow(row) { if (row) { row.focus(); row.scrollIntoView({block: "nearest"}); } }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector("[data-review]")) return;
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target) focusRow(target.querySelector("tr.suggestion") || target);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!document.querySelector("[data-review]")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select") return;
+    var all = rows();
+    var current = event.target.closest ? event.target.closest("tr.suggestion") : null;
+    var i = current ? all.indexOf(current) : -1;
+    var item = event.target.closest ? event.target.closest(".review-item") : null;
+    if (event.key === "j" || event.key === "k") {
+      focusRow(all[event.key === "j" ? Math.min(i + 1, all.length - 1) : Math.max(i - 1, 0)]);
+      event.preventDefault();
+    } else if ((event.key === "a" || event.key === "r") && current) {
+      current.querySelector("button[data-key='" + event.key + "']").click();
+      event.preventDefault();
+    } else if (event.key === "t" && item) {
+      var field = item.querySelector("input[data-key='t']");
+      if (field) { field.focus(); event.preventDefault(); }
+    }
+  });
 })();
