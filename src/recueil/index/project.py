@@ -132,9 +132,20 @@ def _train(store, config: dict[str, Any], ts: TrainingSet, directory: Path) -> M
     for old in directory.glob("model-*.pkl"):
         if old != path:
             old.unlink(missing_ok=True)
+    _embed_unindexed(suggester, ts)
     shared_embedder().save()
     model.path, model.retrained = path, True
     return model
+
+
+def _embed_unindexed(suggester: Suggester, ts: TrainingSet) -> None:
+    """Compute the vectors of the items waiting for themes now, with the training, so an
+    editor's queue answers without running the transformer (cached beside the model)."""
+    member = getattr(suggester, "member", None)
+    if member is not None and member("embed-knn") is not None:
+        from recueil.index.backends.embedding import embed_docs
+
+        embed_docs([d for d in ts.docs if not d.themes])
 
 
 def load_model(store, config: dict[str, Any] | None = None, *, retrain: bool = True) -> Model:
