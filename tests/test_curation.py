@@ -231,3 +231,25 @@ def test_cli_vocabulary_history_and_revert(corpus_store_copy):
     assert "reverted already" in err
     err = run("vocabulary", "retire", "Thème inconnu", "--db", db, ok=False).output
     assert "no theme 'Thème inconnu'" in err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('["Fraude"]\nlabel_en = "Fraud"\ncolour = "red"\n', "unknown field(s) ['colour']"),
+        ('["Fraude"\nlabel_en = "Fraud"\n', "invalid vocabulary file"),
+        ('["Fraude"]\nlabel_en = 3\n', "label_en must be text"),
+        ('Fraude = "Fraud"\n', "must be a table of fields"),
+    ],
+)
+def test_a_bad_vocabulary_file_is_refused_before_anything_is_saved(
+    corpus_copy, tmp_path, content, expected
+):
+    from tests.test_cli import run
+
+    (corpus_copy / "vocabulary.toml").write_text(content, encoding="utf-8")
+    db = tmp_path / "v.sqlite3"
+    result = run("ingest", corpus_copy, "--db", db, ok=False)
+    assert result.exit_code == 1
+    assert "vocabulary.toml" in result.output and expected in result.output
+    assert not db.exists()  # refused while reading: nothing was written

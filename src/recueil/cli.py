@@ -91,6 +91,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
     """
     from recueil.ingest.pipeline import load, order_for_saving
     from recueil.ingest.read import iter_sources
+    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
 
     try:
         files = iter_sources(paths)
@@ -100,6 +101,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
         with click.progressbar(files, label="reading", file=sys.stderr, show_pos=True) as bar:
             for f in bar:
                 loaded.append(load(f))
+        vocabularies = [(v, load_vocabulary(v)) for v in vocabulary_files(list(paths))]
     except IngestError as exc:
         _fail(str(exc))
     loaded = order_for_saving(loaded)
@@ -110,7 +112,7 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
         for lo in bar:
             results.append(store.save(lo, user=user))
     _print_summary(store, results)
-    _fill_vocabulary(store, paths)
+    _fill_vocabulary(store, vocabularies)
     _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
 
 
@@ -129,16 +131,11 @@ def _train_in_background(store, db) -> None:
     click.echo("training the theme suggester in the background", err=True)
 
 
-def _fill_vocabulary(store, paths) -> None:
+def _fill_vocabulary(store, vocabularies: list[tuple[Path, dict]]) -> None:
     """Translations and scope notes from the folders' vocabulary.toml (empty fields only)."""
-    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
     from recueil.store.curation import fill_vocabulary
 
-    for path in vocabulary_files([Path(p) for p in paths]):
-        try:
-            entries = load_vocabulary(path)
-        except IngestError as exc:
-            _fail(str(exc))
+    for path, entries in vocabularies:
         filled = store.run(fill_vocabulary, entries)
         if filled:
             click.echo(f"{path.name}: labels or scope notes filled for {filled} themes", err=True)
@@ -411,12 +408,15 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
         from recueil.ingest.pipeline import load_all
 
         click.echo(f"empty database: ingesting {corpus}", err=True)
+        from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
+
         try:
+            vocabularies = [(v, load_vocabulary(v)) for v in vocabulary_files([corpus])]
             for lo in load_all([corpus]):
                 store.save(lo, user=getpass.getuser())
         except IngestError as exc:
             _fail(str(exc))
-        _fill_vocabulary(store, [corpus])
+        _fill_vocabulary(store, vocabularies)
         _refresh_derived(store, changed=True)
     else:  # build the search index now rather than on the first query
         _refresh_derived(store, changed=False)

@@ -6,11 +6,11 @@ symbol; values the document prints always come from the document.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from recueil.ingest.errors import IngestError
+from recueil.ingest.tomlfile import read_tables
 from recueil.model import DocumentKind
 
 MANIFEST_NAME = "manifest.toml"
@@ -31,20 +31,9 @@ def load_manifest(folder: Path) -> dict[str, ManifestEntry]:
     path = folder / MANIFEST_NAME
     if not path.is_file():
         return {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise IngestError(path, f"invalid manifest: {exc}") from exc
+    data = read_tables(path, _FIELDS, "manifest")
     entries = {}
     for name, values in data.items():
-        if not isinstance(values, dict):
-            raise IngestError(path, f"entry {name!r} must be a table of fields")
-        unknown = set(values) - _FIELDS
-        if unknown:
-            raise IngestError(
-                path,
-                f"entry {name!r}: unknown field(s) {sorted(unknown)}; expected {sorted(_FIELDS)}",
-            )
         try:
             kind = DocumentKind(values["kind"]) if "kind" in values else None
         except ValueError:

@@ -7,10 +7,10 @@ shipped with the corpus and re-read on every ingest without overwriting curated 
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from recueil.ingest.errors import IngestError
+from recueil.ingest.tomlfile import read_tables
 
 VOCABULARY_NAME = "vocabulary.toml"
 LANGUAGES = ("en", "ar", "es", "ru", "zh")
@@ -19,23 +19,9 @@ KEYS = {"scope_note"} | {f"{k}_{lang}" for k in ("label", "scope_note") for lang
 
 def load_vocabulary(path: Path) -> dict[str, dict[str, str]]:
     """{French label: {"label_en": …, "scope_note": …, …}}; a clear error for bad input."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise IngestError(path, f"not UTF-8 at byte {exc.start}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise IngestError(path, f"not valid TOML: {exc}") from exc
+    data = read_tables(path, KEYS, "vocabulary file")
     out: dict[str, dict[str, str]] = {}
     for label, entry in data.items():
-        if not isinstance(entry, dict):
-            raise IngestError(path, f"[{label!r}] must be a table of labels and scope notes")
-        unknown = set(entry) - KEYS
-        if unknown:
-            raise IngestError(
-                path,
-                f"[{label!r}]: unknown key(s) {', '.join(sorted(unknown))} "
-                f"(expected: {', '.join(sorted(KEYS))})",
-            )
         bad = [k for k, v in entry.items() if not isinstance(v, str)]
         if bad:
             raise IngestError(path, f"[{label!r}]: {', '.join(bad)} must be text")
