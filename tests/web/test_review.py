@@ -107,6 +107,12 @@ def test_the_queue_lists_every_item_of_meeting_vii_with_calibrated_suggestions(w
     html = web.get("/review/A:VII").content.decode()
     assert html.count('class="review-item') == 22
     assert 'name="csrfmiddlewaretoken"' in html and 'data-key="a"' in html
+    # the English interface names the suggested themes in English (the French label is
+    # still what a decision sends)
+    english = {t["label"]: t["label_en"] for t in web.get("/api/themes").json()}
+    top = q["items"][0]["suggestions"][0]["theme"]
+    assert english[top] and f'lang="en">{english[top]}</th>' in html
+    assert f'name="theme" value="{top}"' in html.replace("&#x27;", "'")
 
 
 def test_decisions_are_stored_with_origin_user_time_and_can_be_reverted(web):

@@ -78,6 +78,14 @@ def decorate_event(e: dict) -> dict:
     return e
 
 
+def decorate_suggestions(rows: list[dict], themes: list[dict]) -> list[dict]:
+    """Each suggestion's theme in the interface language (the French label stays the key)."""
+    shown = {t["label"]: t["display"] for t in themes}
+    for s in rows:
+        s["display"] = shown.get(s["theme"], s["theme"])
+    return rows
+
+
 def live_themes() -> list[dict]:
     """Themes an editor may give (retired ones excluded), in the interface language."""
     from recueil.store.models import Theme
@@ -116,13 +124,13 @@ def review_meeting(request: HttpRequest, key: str) -> HttpResponse:
     part, n = parse_meeting_key(key)
     todo = request.GET.get("show") == "todo"
     q = _or_404(review.meeting_queue, store(), part, n, todo=todo)
+    themes = live_themes()
     for row in q["items"]:
         for a in row["assignments"]:
             decorate_assignment(a)
-        for s in row["suggestions"]:
-            s["display"] = theme_label({"label": s["theme"], "label_en": None})
+        decorate_suggestions(row["suggestions"], themes)
     context = {
-        "q": q, "key": key, "todo": todo, "themes": live_themes(),
+        "q": q, "key": key, "todo": todo, "themes": themes,
         "bulk_threshold": review.DEFAULT_BULK_THRESHOLD,
     }  # fmt: skip
     return render(request, "web/review_meeting.html", context)

@@ -161,14 +161,14 @@ def _review_context(ref: str, data: dict) -> dict:
     row = {"ref": ref, "assignments": [], "suggestions": []}
     for a in data["assignments"]:
         row["assignments"].append(review.decorate_assignment(dict(a)))
-    training, threshold = False, None
+    training, threshold, themes = False, None, review.live_themes()
     try:
         found = suggestions.item_suggestions(review.store(), [ref])
         row["suggestions"], threshold = found["suggestions"][ref], found["threshold"]
+        review.decorate_suggestions(row["suggestions"], themes)
     except suggestions.ModelNotReady:
         training = True
-    return {"row": row, "themes": review.live_themes(), "threshold": threshold,
-            "training": training}  # fmt: skip
+    return {"row": row, "themes": themes, "threshold": threshold, "training": training}
 
 
 def themes(request: HttpRequest) -> HttpResponse:
