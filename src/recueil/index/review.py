@@ -181,6 +181,17 @@ def meeting_queue(
     }
 
 
+def bulk_accept_meeting(store, part: str, number: int, threshold: float, *, user: str) -> list:
+    """Accept every open suggestion of the meeting's queue scored at least `threshold`."""
+    from recueil.store import curation
+
+    if not 0 < threshold <= 1:
+        raise ValueError("threshold must be above 0 and at most 1")
+    q = meeting_queue(store, part, number)
+    suggestions = {r["ref"]: r["suggestions"] for r in q["items"]}
+    return store.run(curation.bulk_accept, suggestions, threshold, user=user)
+
+
 def _head(detail: dict) -> dict:
     return {k: v for k, v in detail.items() if k not in ("clusters", "items")}
 
@@ -203,23 +214,14 @@ def _flatten(detail: dict) -> list[dict]:
 
 def _assignments_of(refs: list[str]) -> dict[str, list[dict]]:
     from recueil.store.models import Assignment
+    from recueil.store.queries import assignment_dict
 
     out: dict[str, list[dict]] = {}
     rows = Assignment.objects.filter(item__ref__in=refs, item__status="adopted").select_related(
         "theme", "item"
     )
     for a in rows.order_by("theme__label"):
-        out.setdefault(a.item.ref, []).append(
-            {
-                "theme": a.theme.label,
-                "theme_en": a.theme.label_en,
-                "origin": a.origin,
-                "user": a.user,
-                "score": a.score,
-                "created_at": a.created_at.isoformat(),
-                "retired": a.theme.retired,
-            }
-        )
+        out.setdefault(a.item.ref, []).append({**assignment_dict(a), "retired": a.theme.retired})
     return out
 
 

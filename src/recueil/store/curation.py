@@ -215,6 +215,26 @@ def reject(ref: str, label: str, *, user: str, score: float | None = None) -> di
     return event_dict(event)
 
 
+DECISION_ACTIONS = ("accept", "reject", "add", "remove")
+
+
+def decide(
+    action: str, ref: str, label: str, *, user: str, score: float | None = None,
+    note: str | None = None,
+) -> dict:  # fmt: skip
+    """One editor decision by name (what the web form and the API send): accept and
+    reject keep the suggestion's score, add and remove an optional note."""
+    if action == "accept":
+        return accept(ref, label, user=user, score=score)
+    if action == "reject":
+        return reject(ref, label, user=user, score=score)
+    if action == "add":
+        return add(ref, label, user=user, note=note)
+    if action == "remove":
+        return remove(ref, label, user=user, note=note)
+    raise ValueError(f"action must be one of {', '.join(DECISION_ACTIONS)}, not {action!r}")
+
+
 def bulk_accept(suggestions: dict[str, list[dict]], threshold: float, *, user: str) -> list[dict]:
     """Accept every suggestion scored at or above `threshold` that is still open (not
     assigned, not rejected); `suggestions` is the shape `recueil.index` returns."""
@@ -485,12 +505,19 @@ def fill_vocabulary(entries: dict[str, dict[str, str]], *, user: str = "vocabula
 # --- reverting -----------------------------------------------------------------------------
 
 
-def revert(event_id: int, *, user: str) -> dict:
-    """Undo one event if nothing changed since; the undo is recorded as a `revert` event."""
+class NotAllowed(CurationError):
+    """The user's role does not allow this change (vocabulary changes are for admins)."""
+
+
+def revert(event_id: int, *, user: str, vocabulary: bool = True) -> dict:
+    """Undo one event if nothing changed since; the undo is recorded as a `revert` event.
+    With `vocabulary` False (an editor, not an admin) only item decisions may be undone."""
     with transaction.atomic(using=_db()):
         e = IndexEvent.objects.select_for_update().filter(pk=event_id).first()
         if e is None:
             raise NotFound(f"no index event #{event_id}")
+        if not vocabulary and not e.item_ref:
+            raise NotAllowed("only administrators may revert vocabulary changes")
         if IndexEvent.objects.filter(reverts=e).exists():
             raise CurationError(f"event #{e.pk} was reverted already")
         if e.action == "moved":

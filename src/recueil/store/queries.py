@@ -97,24 +97,26 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
         }
         for s in item.sources.select_related("document").order_by("document__source_file")
     ]
-    out["assignments"] = [
-        {
-            "theme": a.theme.label,
-            "theme_en": a.theme.label_en,
-            "origin": a.origin,
-            "user": a.user,
-            "created_at": a.created_at.isoformat(),
-            "note": a.note,
-            "score": a.score,
-        }
-        for a in item.assignments.all()
-    ]
+    out["assignments"] = [assignment_dict(a) for a in item.assignments.all()]
     out["other_versions"] = [
         {"ref": o.ref, "status": o.status, "source_file": o.document.source_file}
         for o in Item.objects.filter(ref=key).exclude(id=item.id).select_related("document")
     ]
     out["citation"] = citation(item)
     return out
+
+
+def assignment_dict(a: Assignment) -> dict:
+    """One theme of an item with where it came from, who decided and when."""
+    return {
+        "theme": a.theme.label,
+        "theme_en": a.theme.label_en,
+        "origin": a.origin,
+        "user": a.user,
+        "created_at": a.created_at.isoformat(),
+        "note": a.note,
+        "score": a.score,
+    }
 
 
 def citation(item: Item) -> str:

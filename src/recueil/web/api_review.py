@@ -108,6 +108,8 @@ def _call(fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except queries.NotFound as exc:
         raise HttpError(404, str(exc)) from exc
+    except curation.NotAllowed as exc:
+        raise HttpError(403, str(exc)) from exc
     except curation.CurationError as exc:
         raise HttpError(409, str(exc)) from exc
     except review.ModelNotReady as exc:
@@ -164,12 +166,9 @@ def meeting_review(request: HttpRequest, key: str, todo: bool = False):
 def meeting_bulk_accept(request: HttpRequest, key: str, body: BulkIn):
     from recueil.web.review import store
 
-    if not 0 < body.threshold <= 1:
-        raise HttpError(400, "threshold must be above 0 and at most 1")
     part, n = parse_meeting_key(key)
-    q = _call(review.meeting_queue, store(), part, n)
-    suggestions = {r["ref"]: r["suggestions"] for r in q["items"]}
-    return _call(curation.bulk_accept, suggestions, body.threshold, user=_user(request))
+    return _call(review.bulk_accept_meeting, store(), part, n, body.threshold,
+                 user=_user(request))  # fmt: skip
 
 
 @router.post(
@@ -179,16 +178,8 @@ def meeting_bulk_accept(request: HttpRequest, key: str, body: BulkIn):
 def decide(request: HttpRequest, ref: str, body: DecisionIn):
     """Stored as an assignment with its origin (suggested-accepted for accept, curated for
     add), user and time, and as an event of the audit trail."""
-    user = _user(request)
-    if body.action == "accept":
-        return _call(curation.accept, ref, body.theme, user=user, score=body.score)
-    if body.action == "reject":
-        return _call(curation.reject, ref, body.theme, user=user, score=body.score)
-    if body.action == "add":
-        return _call(curation.add, ref, body.theme, user=user, note=body.note)
-    if body.action == "remove":
-        return _call(curation.remove, ref, body.theme, user=user, note=body.note)
-    raise HttpError(400, "action must be accept, reject, add or remove")
+    return _call(curation.decide, body.action, ref, body.theme, user=_user(request),
+                 score=body.score, note=body.note)  # fmt: skip
 
 
 @router.get("/items/{ref}/history", response=list[EventOut], auth=EDITOR,
@@ -213,14 +204,8 @@ def theme_history(request: HttpRequest, label: str):
 def revert(request: HttpRequest, event_id: int):
     """Refused (409) when the item or theme changed since: revert the later events first.
     Vocabulary changes are reverted by administrators only."""
-    from recueil.store.models import IndexEvent
-
-    e = IndexEvent.objects.filter(pk=event_id).first()
-    if e is None:
-        raise HttpError(404, f"no index event #{event_id}")
-    if not e.item_ref and not is_admin(request.auth):
-        raise HttpError(403, "only administrators may revert vocabulary changes")
-    return _call(curation.revert, event_id, user=_user(request))
+    return _call(curation.revert, event_id, user=_user(request),
+                 vocabulary=is_admin(request.auth))  # fmt: skip
 
 
 @router.get("/vocabulary.ttl", summary="The vocabulary as SKOS (Turtle)")

@@ -41,12 +41,6 @@ ACTIONS = {
     "retire": gettext_noop("theme retired"),
     "restore": gettext_noop("theme restored"),
 }
-DECISIONS = {
-    "accept": curation.accept,
-    "reject": curation.reject,
-    "add": curation.add,
-    "remove": curation.remove,
-}
 
 
 def store() -> Store:
@@ -142,15 +136,13 @@ def decide(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     action = request.POST.get("action", "")
-    fn = DECISIONS.get(action)
-    if fn is None:
+    if action not in curation.DECISION_ACTIONS:
         raise Http404("action must be accept, reject, add or remove")
     ref, theme = request.POST.get("ref", ""), (request.POST.get("theme") or "").strip()
-    user = request.user.get_username()
-    kwargs = {"score": _score(request.POST.get("score"))} if action in ("accept", "reject") else {}
     fallback = reverse("item", args=[ref]) if ref else reverse("review")
     try:
-        e = fn(ref, theme, user=user, **kwargs)
+        e = curation.decide(action, ref, theme, user=request.user.get_username(),
+                            score=_score(request.POST.get("score")))  # fmt: skip
     except queries.NotFound as exc:
         return _answer(request, fallback, str(exc), status=404)
     except curation.CurationError as exc:
@@ -177,12 +169,14 @@ def bulk_accept(request: HttpRequest, key: str) -> HttpResponse:
     part, n = parse_meeting_key(key)
     threshold = _score(request.POST.get("threshold"))
     back = reverse("review_meeting", args=[key])
-    if threshold is None or not 0 < threshold <= 1:
+    try:
+        done = review.bulk_accept_meeting(store(), part, n, threshold or 0.0,
+                                          user=request.user.get_username())  # fmt: skip
+    except queries.NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except ValueError:
         return _answer(request, back, _("The threshold must be a number above 0 and at most 1."),
                        status=400)  # fmt: skip
-    q = _or_404(review.meeting_queue, store(), part, n)
-    suggestions = {r["ref"]: r["suggestions"] for r in q["items"]}
-    done = curation.bulk_accept(suggestions, threshold, user=request.user.get_username())
     msg = _("%(n)d suggestions accepted (score ≥ %(t)s).") % {"n": len(done), "t": threshold}
     return _answer(request, back, msg)
 
@@ -209,17 +203,15 @@ def revert(request: HttpRequest) -> HttpResponse:
         event_id = int(request.POST.get("event", ""))
     except ValueError as exc:
         raise Http404("event must be an event number") from exc
-    from recueil.store.models import IndexEvent
-
-    e = IndexEvent.objects.filter(pk=event_id).first()
-    if e is None:
-        raise Http404(f"no index event #{event_id}")
     back = reverse("history")
-    if not e.item_ref and not is_admin(request.user):
+    try:
+        done = curation.revert(event_id, user=request.user.get_username(),
+                               vocabulary=is_admin(request.user))  # fmt: skip
+    except queries.NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except curation.NotAllowed:
         return _answer(request, back, _("Only administrators may revert vocabulary changes."),
                        status=403)  # fmt: skip
-    try:
-        done = curation.revert(event_id, user=request.user.get_username())
     except curation.CurationError as exc:
         return _answer(request, back, str(exc), status=409)
     msg = _("Event #%(id)s reverted.") % {"id": event_id}
