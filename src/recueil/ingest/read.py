@@ -231,29 +231,15 @@ def _too_large(size: int, max_bytes: int) -> str:
 
 
 def _decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode a text file: BOM, then UTF-8, then the best legacy reading; or refuse it."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise IngestError(
-                    path, f"starts with a {encoding} byte-order mark but is not valid {encoding}"
-                ) from exc
-    _refuse_binary(data, path)
+    """Decode a text file (see ingest.encoding), refusing binary data first."""
+    from recueil.ingest.encoding import EncodingError, decode_bytes, utf16_without_bom
+
+    if not any(data.startswith(bom) for bom, _ in _BOMS) and utf16_without_bom(data) is None:
+        _refuse_binary(data, path)
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    encoding = _guess_legacy_encoding(data)
-    if encoding is None:
-        tried = ", ".join(codecs.lookup(e).name for e in ("utf-8", *LEGACY_ENCODINGS))
-        raise IngestError(
-            path,
-            f"cannot determine the text encoding (tried {tried} and charset-normalizer's "
-            "detection); save the file as UTF-8",
-        )
-    return data.decode(encoding), codecs.lookup(encoding).name
+        return decode_bytes(data)
+    except EncodingError as exc:
+        raise IngestError(path, str(exc)) from exc
 
 
 def _refuse_binary(data: bytes, path: Path) -> None:
@@ -284,58 +270,6 @@ def _magic(data: bytes) -> str | None:
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "an old binary Office file (.doc?)"
     return None
-
-
-def _guess_legacy_encoding(data: bytes) -> str | None:
-    """The 8-bit encoding under which the accented words are the most common French words.
-
-    Only the byte sequences containing bytes >= 0x80 differ between these encodings, so
-    each distinct one is decoded and its words looked up once. A reading that produces C1
-    control characters (Latin-1 of cp1252 quotes) is out. When no reading gives any
-    accented word, or the best one is not French, charset-normalizer decides, if its
-    result is not a mess.
-    """
-    from wordfreq import zipf_frequency
-
-    high = bytes(sorted({b for b in data if b >= 0x80}))
-    tokens = Counter(_HIGH_TOKEN_RE.findall(data))
-    best: tuple[float, float, str] | None = None
-    for encoding in LEGACY_ENCODINGS:
-        try:
-            decoded_high = high.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if any(0x80 <= ord(c) <= 0x9F for c in decoded_high):
-            continue
-        total = words = 0.0
-        for token, count in tokens.items():
-            for word in _WORD_RE.findall(token.decode(encoding)):
-                if not word.isascii():
-                    total += count * zipf_frequency(word, "fr")
-                    words += count
-        if words and (best is None or total > best[0]):  # ties: the earlier encoding
-            best = (total, total / words, encoding)
-    if best is not None and best[1] >= MIN_FRENCH_ZIPF:
-        return best[2]
-    return _charset_normalizer_guess(data)
-
-
-def _charset_normalizer_guess(data: bytes) -> str | None:
-    from charset_normalizer import from_bytes
-
-    match = from_bytes(data).best()
-    if match is None or match.chaos > MAX_CHAOS or match.coherence < MIN_COHERENCE:
-        return None
-    text = str(match)
-    if any(0x80 <= ord(c) <= 0x9F for c in text) or "\ufffd" in text:
-        return None
-    for encoding in LEGACY_ENCODINGS:  # name the usual encoding when it reads the same
-        try:
-            if data.decode(encoding) == text:
-                return encoding
-        except UnicodeDecodeError:
-            continue
-    return match.encoding
 
 
 # --- PDF --------------------------------------------------------------------------------
