@@ -34,16 +34,20 @@ def corpus_dir() -> Path:
     return CORPUS
 
 
-def ingest_into(store, paths):
-    """What `recueil ingest` does: save every file, then fill the folders' vocabulary."""
-    from recueil.ingest.pipeline import load_all
-    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
-    from recueil.store.curation import fill_vocabulary
+def ingest_into(store, paths, refresh: bool = False, **options):
+    """What `recueil ingest` does (ingest.service.ingest_paths): save every file, then fill
+    the folders' vocabulary; the search index and links only with `refresh`. The first
+    error is raised (every error is in `exc.errors`)."""
+    from recueil.ingest.service import IngestOptions, ingest_paths
 
-    results = [store.save(lo, user="test") for lo in load_all(paths)]
-    for path in vocabulary_files([Path(p) for p in paths]):
-        store.run(fill_vocabulary, load_vocabulary(path))
-    return results
+    report = ingest_paths(
+        store, paths, IngestOptions(user="test", refresh=refresh, **options)
+    )
+    if report.errors:
+        exc = report.errors[0]
+        exc.errors = report.errors
+        raise exc
+    return report.results
 
 
 @pytest.fixture(scope="session")

@@ -83,73 +83,51 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @DB
 @click.option("--user", default=None, help="Recorded as who ingested (default: login name).")
-def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
-    """Ingest documents (.txt, .md, .pdf, .docx; folders are walked).
+@click.option("--kind", default=None,
+              help="Document kind, for files that do not show it (report, draft_addendum, "
+                   "compendium, secretariat_report, …).")  # fmt: skip
+@click.option("--meeting", type=click.IntRange(1, None), default=None,
+              help="Working Group meeting number, when the report does not print it "
+                   "(refused if it contradicts the printed ordinal or dates).")  # fmt: skip
+@click.option("--session", type=click.IntRange(1, None), default=None,
+              help="Conference session number, when the document does not print it.")
+@click.option("--symbol", default=None, help="UN symbol, when the document does not print it.")
+@click.option("--language", default=None, metavar="CODE",
+              help="ISO 639-1 language (en, fr, …), when the document does not show it.")
+@click.option("--accept-gaps", is_flag=True,
+              help="Ingest files whose numbered sequences have gaps, duplicates or merged "
+                   "items anyway (listed by `recueil warnings --kind gap`).")  # fmt: skip
+def ingest(paths, db, user, kind, meeting, session, symbol, language, accept_gaps) -> None:
+    """Ingest documents (.txt, .md, .pdf, .docx, .html; folders are walked).
 
-    Every file is read and parsed before anything is written: one bad file leaves the
-    database exactly as it was. Re-ingesting the same file changes nothing.
+    Every file is read, parsed and checked before anything is written: when any file of
+    the batch is bad, every bad file is listed (one line each) and the database is left
+    exactly as it was (exit 1). Re-ingesting the same file changes nothing. The options
+    fill what a file does not print, like its folder's manifest.toml (and win over it).
     """
-    from recueil.ingest.pipeline import load, order_for_saving
-    from recueil.ingest.read import iter_sources
-    from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
+    from recueil.ingest.service import IngestOptions, ingest_paths
 
-    try:
-        files = iter_sources(paths)
-        if not files:
-            raise IngestError(None, "no ingestible files found (.txt, .md, .pdf, .docx)")
-        loaded = []
-        with click.progressbar(files, label="reading", file=sys.stderr, show_pos=True) as bar:
-            for f in bar:
-                loaded.append(load(f))
-        vocabularies = [(v, load_vocabulary(v)) for v in vocabulary_files(list(paths))]
-    except IngestError as exc:
-        _fail(str(exc))
-    loaded = order_for_saving(loaded)
+    options = IngestOptions(kind=kind, meeting=meeting, session=session, symbol=symbol,
+                            language=language, accept_gaps=accept_gaps, user=user)  # fmt: skip
     store = _store(db)
-    user = user or getpass.getuser()
-    results = []
-    with click.progressbar(loaded, label="saving ", file=sys.stderr, show_pos=True) as bar:
-        for lo in bar:
-            results.append(store.save(lo, user=user))
-    _print_summary(store, results)
-    _fill_vocabulary(store, vocabularies)
-    _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
-
-
-def _train_in_background(store, db) -> None:
-    """No theme suggester trained yet: train one in a separate process while serving (a
-    minute the first time); the review pages use it as soon as it is saved."""
-    import subprocess
-
-    from recueil.index import project
-
-    if any(project.model_dir(store).glob("model-*.pkl")):
-        return
-    cmd = [sys.executable, "-m", "recueil.cli", "train", *(["--db", str(db)] if db else [])]
-    subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)  # fmt: skip
-    click.echo("training the theme suggester in the background", err=True)
-
-
-def _fill_vocabulary(store, vocabularies: list[tuple[Path, dict]]) -> None:
-    """Translations and scope notes from the folders' vocabulary.toml (empty fields only)."""
-    from recueil.store.curation import fill_vocabulary
-
-    for path, entries in vocabularies:
-        filled = store.run(fill_vocabulary, entries)
+    report = ingest_paths(
+        store,
+        paths,
+        options,
+        progress=lambda f: click.echo(f"reading {f}", err=True),
+    )
+    if report.errors:
+        for exc in report.errors:
+            click.echo(f"error: {exc}", err=True)
+        n = len(report.errors)
+        click.echo(f"{n} file{'s' if n > 1 else ''} refused; nothing was written", err=True)
+        sys.exit(1)
+    _print_summary(store, report.results)
+    for path, filled in report.vocabulary:
         if filled:
             click.echo(f"{path.name}: labels or scope notes filled for {filled} themes", err=True)
-
-
-def _refresh_derived(store, *, changed: bool) -> None:
-    """After saving: the search index and the uptake proposals follow the stored texts."""
-    from recueil.link import propose_links
-    from recueil.search import ensure_index
-
-    store.run(ensure_index)
-    if changed:  # editors' confirmed/rejected links are kept by propose_links
-        links = store.run(propose_links)
-        click.echo(f"uptake links: {links}", err=True)
+    if report.links is not None:
+        click.echo(f"uptake links: {report.links}", err=True)
 
 
 def _print_summary(store, results) -> None:
@@ -401,27 +379,24 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recueil.web.settings")
     if db:
         os.environ["RECUEIL_DB"] = str(db)  # the web settings' default database
+    from recueil.ingest.service import (
+        IngestOptions,
+        ingest_paths,
+        refresh_derived,
+        train_in_background,
+    )
     from recueil.store import queries
 
     store = _store(db)
     if store.run(queries.counts)["documents"] == 0 and corpus.is_dir():
-        from recueil.ingest.pipeline import load_all
-
         click.echo(f"empty database: ingesting {corpus}", err=True)
-        from recueil.ingest.vocabulary import load_vocabulary, vocabulary_files
-
-        try:
-            vocabularies = [(v, load_vocabulary(v)) for v in vocabulary_files([corpus])]
-            for lo in load_all([corpus]):
-                store.save(lo, user=getpass.getuser())
-        except IngestError as exc:
-            _fail(str(exc))
-        _fill_vocabulary(store, vocabularies)
-        _refresh_derived(store, changed=True)
+        report = ingest_paths(store, [corpus], IngestOptions(user=getpass.getuser()))
+        if report.errors:
+            _fail("; ".join(str(e) for e in report.errors))
     else:  # build the search index now rather than on the first query
-        _refresh_derived(store, changed=False)
-    if train_first:
-        _train_in_background(store, db)
+        refresh_derived(store, changed=False)
+    if train_first and train_in_background(store, db):
+        click.echo("training the theme suggester in the background", err=True)
     from django.conf import settings as django_settings
 
     django_settings.RECUEIL_DB_ALIAS = store.alias

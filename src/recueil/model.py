@@ -353,6 +353,9 @@ class ParsedDocument:
     index_entries: list[IndexEntry] = field(default_factory=list)
     index_rows: list[IndexRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Numbered-sequence problems (ingest.sequence_check): the file is refused unless the
+    # user accepts them (--accept-gaps); accepted ones are saved as warnings of kind "gap".
+    gaps: list[str] = field(default_factory=list)
 
     def all_items(self):
         for item in self.items:

@@ -1,7 +1,13 @@
-"""Ingestion from file paths to the store: read, recognise, parse, then save.
+"""Ingestion from file paths to parsed documents: read, recognise, parse, check.
 
 Every file is read and parsed before anything is written, so one bad file in a batch
-leaves the database exactly as it was; saving is idempotent (see store.writer).
+leaves the database exactly as it was; saving is idempotent (see store.writer). The whole
+run (save, vocabulary, search index, uptake links) is `ingest.service.ingest_paths`.
+
+What a file does not print comes from its manifest entry (see ingest.manifest), overridden
+by the options of the run (`recueil ingest --kind/--meeting/--session/--symbol/--language`).
+After parsing, the numbered sequences' gaps (ingest.sequence_check) refuse the file unless
+`accept_gaps` is set; a document of a kind that must have items and yields none is a gap.
 """
 
 from __future__ import annotations
@@ -13,8 +19,23 @@ from pathlib import Path
 from recueil.ingest.detect import detect_kind
 from recueil.ingest.errors import IngestError
 from recueil.ingest.manifest import ManifestEntry, entry_for
-from recueil.ingest.read import SourceText, iter_sources, read_source
+from recueil.ingest.read import SUPPORTED, SourceText, iter_sources, read_source
+from recueil.ingest.sequence_check import GapError, no_items
 from recueil.model import DocumentKind, ParsedDocument
+
+# Kinds whose documents exist to carry items: none found is a gap, never a silent success.
+MUST_HAVE_ITEMS = frozenset(
+    {"report", "draft_addendum", "compendium", "resolution", "draft_resolution", "upr_report",
+     "cop_report", "ga_resolution", "draft"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """What the user says on the command line for every file of a run."""
+
+    overrides: ManifestEntry = field(default_factory=ManifestEntry)
+    accept_gaps: bool = False
 
 
 @dataclass
@@ -51,28 +72,50 @@ def parse_source(source: SourceText, manifest: ManifestEntry | None = None) -> P
         parsed.meeting = manifest.meeting
     if manifest.session and not parsed.session:
         parsed.session = manifest.session
+    if manifest.language and not parsed.language:
+        parsed.language = manifest.language
     return parsed
 
 
-def load(path: str | Path) -> Loaded:
+def check_gaps(parsed: ParsedDocument, path: str | Path, *, accept: bool) -> None:
+    """Refuse a document whose numbered sequences lost something (unless accepted)."""
+    if not parsed.items and parsed.kind.value in MUST_HAVE_ITEMS:
+        parsed.gaps.append(str(no_items("items", f"a document of kind {parsed.kind.value!r}")))
+    if parsed.gaps and not accept:
+        raise GapError(path, parsed.gaps)
+
+
+def load(path: str | Path, options: LoadOptions | None = None) -> Loaded:
+    from recueil.ingest.parsers.header import find_symbol
+
+    options = options or LoadOptions()
     path = Path(path)
     source = read_source(path)
-    manifest = entry_for(path)
-    return Loaded(source, parse_source(source, manifest), manifest)
+    manifest = entry_for(
+        path, sha256=source.sha256, symbol=find_symbol(source.text[:20000].split("\n"))
+    ).overridden_by(options.overrides)
+    parsed = parse_source(source, manifest)
+    check_gaps(parsed, path, accept=options.accept_gaps)
+    return Loaded(source, parsed, manifest)
 
 
 def load_all(
-    paths: Iterable[str | Path], progress: Callable[[Path], None] | None = None
+    paths: Iterable[str | Path],
+    progress: Callable[[Path], None] | None = None,
+    options: LoadOptions | None = None,
 ) -> list[Loaded]:
-    """Read and parse every file first; the first bad file raises IngestError."""
+    """Read and parse every file first; the first bad file raises IngestError.
+
+    (`ingest.service.read_all` reads them all and reports every bad file instead.)
+    """
     files = iter_sources(paths)
     if not files:
-        raise IngestError(None, "no ingestible files found (.txt, .md, .pdf, .docx)")
+        raise IngestError(None, f"no ingestible files found ({SUPPORTED})")
     loaded = []
     for f in files:
         if progress:
             progress(f)
-        loaded.append(load(f))
+        loaded.append(load(f, options))
     return order_for_saving(loaded)
 
 

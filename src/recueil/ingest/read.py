@@ -5,14 +5,10 @@ refused here with a one-line IngestError, before any parser sees a character.
 
 Formats and libraries:
 
-- Text (.txt, .text) and Markdown (.md, .markdown): UTF-8 (with or without a byte-order
-  mark; UTF-16/32 only with one) is tried first. Otherwise the legacy 8-bit encodings of
-  French text (cp1252, ISO 8859-15, Mac Roman, cp850, Latin-1) are each tried and the one
-  whose accented words are the most frequent French words (wordfreq) wins.
-  `charset-normalizer` alone is not enough for French: on the corpus its best guess read
-  cp1252 as cp1250 (¢ -> ˘), ISO 8859-15 as cp1252 (œ -> ½) and Mac Roman as Mac Latin-2
-  (à -> ą, ê -> ź), all with a "chaos" near 0. It stays the fallback for text whose
-  readings give no accented French words (English with curly quotes, Cyrillic).
+- Text (.txt, .text) and Markdown (.md, .markdown): decoded by `ingest.encoding` without
+  assuming a language (byte-order marks, UTF-16 without a mark, UTF-8, then the legacy
+  8-bit reading with the fewest characters implausible in any UN language); the encoding
+  used is recorded on the document. CR, CRLF and LF line ends all become "\n".
 - PDF: `pypdf` (BSD licence), chosen over PyMuPDF although PyMuPDF is faster and slightly
   better at paragraphs, because PyMuPDF's AGPL would bind the whole project. pypdf's
   layout mode keeps references such as "V.2.i" whole (plain mode splits kerned pairs into
@@ -62,16 +58,6 @@ FORMATS: dict[str, Format] = {
 SUPPORTED = ", ".join(FORMATS)
 SKIPPED_NAMES = frozenset({"manifest.toml"})
 
-# Legacy encodings tried for French text, in order of preference when two read the same.
-LEGACY_ENCODINGS = ("cp1252", "iso8859_15", "mac_roman", "cp850", "latin_1")
-# Mean Zipf frequency of the accented words under the best reading: the corpus files score
-# 3.9-4.8 in their true encoding and 0.0-0.5 in wrong ones; random bytes score about 1.
-MIN_FRENCH_ZIPF = 2.5
-# charset-normalizer's fallback guess must be tidy (mess ratio) and read as some language
-# (coherence): English with curly quotes or Russian cp1251 score 0.65; mixed UTF-8 and
-# cp1252 bytes came out as cp932 with a mess of 0.0 but a coherence of 0.0.
-MAX_CHAOS = 0.1
-MIN_COHERENCE = 0.3
 MAX_CONTROL_RATIO = 0.01  # control bytes (other than \t \n \r \f \v, Ctrl-Z) in a text file
 MIB = 1024 * 1024
 
@@ -83,8 +69,6 @@ _BOMS = (  # longest first: the UTF-32 LE mark starts with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
-_HIGH_TOKEN_RE = re.compile(rb"[A-Za-z0-9\x80-\xff]*[\x80-\xff][A-Za-z0-9\x80-\xff]*")
-_WORD_RE = re.compile(r"[^\W\d_]+")
 
 # PDF layout: vertical resolution of the gap between two lines, in font heights; a gap
 # wider than PARAGRAPH_GAP times the most common one starts a paragraph (body text at

@@ -85,6 +85,10 @@ def save_document(
         for message in parsed.warnings:
             line, message = _split_location(message)
             _warn(res, doc, "parser", message, line=line)
+        for message in parsed.gaps:  # accepted with --accept-gaps (see ingest.sequence_check)
+            m = _GAP_LINE_RE.match(message)
+            line, message = (int(m[1]), message[m.end() :]) if m else (None, message)
+            _warn(res, doc, "gap", message, line=line)
         _save_meetings(doc, parsed)
         _save_items(doc, parsed, res)
         _save_paragraphs(doc, parsed, res)
@@ -132,6 +136,7 @@ def _warn(res: SaveResult, doc: Document, kind: str, message: str, *, ref=None, 
 
 
 _LOCATION_RE = re.compile(r"^\S+?:(\d+): ")
+_GAP_LINE_RE = re.compile(r"^line (\d+): ")
 
 
 def _split_location(message: str) -> tuple[int | None, str]:
