@@ -423,6 +423,7 @@ _GLUED_ORDINAL_RE = re.compile(r"(?<![\w.])(\d{1,2})°(?=[^\W\d_])")
 _LIST_LABEL_RE = re.compile(r"(?<!\w)¢(?=\))")
 _CAPITAL_I_RE = re.compile(r"(?<![\w’'])I(a|e|es|ui|eurs?)(?![\w’'])")
 _SENTENCE_END = ".!?…"
+_WRAPPED_LINE = 50  # characters: a shorter line ending in a small letter may be a heading
 
 
 def _sentence_start(lines: list[_Line], index: int, column: int) -> bool:
@@ -432,8 +433,17 @@ def _sentence_start(lines: list[_Line], index: int, column: int) -> bool:
         return before[-1] in _SENTENCE_END
     for j in range(index - 1, -1, -1):
         prev = lines[j].text.rstrip()
-        if not prev:
-            return True  # blank or furniture line: a paragraph or page boundary
+        if not prev:  # blank or furniture line: a paragraph or page boundary, unless the
+            # text before it is a long line stopping mid-sentence (a layout with one
+            # printed line per paragraph: "… notamment en améliorant" / "I’accès …")
+            for k in range(j - 1, max(j - 4, -1), -1):
+                before_blank = lines[k].text.rstrip()
+                if before_blank:
+                    return not (
+                        len(before_blank) >= _WRAPPED_LINE
+                        and (before_blank[-1].islower() or before_blank[-1] == ",")
+                    )
+            return True
         return prev[-1] in _SENTENCE_END
     return True
 

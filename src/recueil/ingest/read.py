@@ -46,7 +46,7 @@ from recueil.ingest.errors import IngestError
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
-Format = Literal["text", "markdown", "pdf", "docx"]
+Format = Literal["text", "markdown", "pdf", "docx", "html"]
 FORMATS: dict[str, Format] = {
     ".txt": "text",
     ".text": "text",
@@ -54,6 +54,8 @@ FORMATS: dict[str, Format] = {
     ".markdown": "markdown",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
 }
 SUPPORTED = ", ".join(FORMATS)
 SKIPPED_NAMES = frozenset({"manifest.toml"})
@@ -75,6 +77,8 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\x0b\x0c\x1a")
 # 1.2 line pitch with 6 pt after a 10 pt paragraph: 1.8 / 1.2 = 1.5).
 _GAP_RESOLUTION = 0.1
 PARAGRAPH_GAP = 1.3
+_PITCH_SHARE = 0.02
+_MAX_PITCH = 1.6  # font heights: a wider common gap is a gap between paragraphs
 # A word cut at a line end is joined without its hyphen when the whole word is at least
 # this common (the true compounds tried score under 3: peutêtre 2.3, anticorruption 2.6).
 JOINED_ZIPF = 3.0
@@ -122,6 +126,8 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
     encoding: str | None = None
     if fmt in ("text", "markdown"):
         text, encoding = _decode_text(data, path)
+    elif fmt == "html":
+        text, encoding = _html_text(data, path)
     elif fmt == "pdf":
         text = _pdf_text(data, path)
     else:
@@ -131,6 +137,7 @@ def read_source(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Sour
         problem = {
             "pdf": "no text layer (scanned PDF? OCR it first)",
             "docx": "the document has no text",
+            "html": "the page has no text (only markup, scripts or images)",
         }.get(fmt, "the file contains only whitespace")
         raise IngestError(path, problem)
     return SourceText(
@@ -256,6 +263,124 @@ def _magic(data: bytes) -> str | None:
     return None
 
 
+# --- HTML -------------------------------------------------------------------------------
+
+_HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-:.]+)""", re.I)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HTML_BLOCKS = frozenset(
+    "address article aside blockquote body caption center dd details div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr html li main nav ol p pre "
+    "section summary ul".split()
+)
+_HTML_SKIPPED = frozenset("head script style noscript template svg button select".split())
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _html_text(data: bytes, path: Path) -> tuple[str, str]:
+    """An HTML page's text, one block element (p, h1-h6, li, div …) per paragraph.
+
+    The page is decoded by its declared charset (`<meta charset>`), else like a text file
+    (ingest.encoding); lxml's HTML parser (libxml2) reads the markup. Scripts, styles and
+    the head are skipped; a table row is one line of tab-separated cells (as in DOCX);
+    list items of an `<ol>` get the number or letter the browser would draw ("1. ", "a) ");
+    a `<sup>` holding only digits right after a word is a footnote call and is written in
+    superscript digits, which the normalisation removes ("organisée<sup>1</sup>").
+    """
+    import lxml.html
+    from lxml import etree
+
+    from recueil.ingest.encoding import EncodingError, decode_bytes
+
+    declared = _HTML_CHARSET_RE.search(data[:4096])
+    text = None
+    encoding = None
+    if declared:
+        try:
+            encoding = codecs.lookup(declared.group(1).decode("ascii")).name
+            text = data.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        try:
+            text, encoding = decode_bytes(data)
+        except EncodingError as exc:
+            raise IngestError(path, str(exc)) from exc
+    try:
+        root = lxml.html.document_fromstring(_XML_DECL_RE.sub("", text))
+    except (etree.ParserError, ValueError) as exc:
+        raise IngestError(path, f"not a readable HTML page ({exc})") from exc
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        block = "".join(current).strip()
+        current.clear()
+        if block:
+            blocks.append(_SPACES_RE.sub(" ", block.replace("\n", " ")).strip())
+
+    def walk(el, label: str | None = None) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or tag in _HTML_SKIPPED:  # comments, processing instructions
+            if el.tail:
+                current.append(el.tail)
+            return
+        if tag == "table":
+            flush()
+            for tr in el.iter("tr"):
+                cells = [" ".join(td.text_content().split()) for td in tr if td.tag in ("td", "th")]
+                if any(cells):
+                    blocks.append("\t".join(cells))
+        elif tag == "br":
+            current.append(" ")
+        else:
+            block = tag in _HTML_BLOCKS
+            if block:
+                flush()
+            if label:
+                current.append(label)
+            if tag == "sup" and (el.text or "").strip().isdigit() and len(el) == 0:
+                before = "".join(current)[-1:]
+                sup = el.text.strip()
+                current.append(sup.translate(_SUPERSCRIPT) if before.isalpha() else sup)
+            elif el.text:
+                current.append(el.text)
+            numbers = _list_labels(el) if tag == "ol" else None
+            k = 0
+            for child in el:
+                child_label = None
+                if numbers is not None and isinstance(child.tag, str) and child.tag == "li":
+                    child_label = numbers(k)
+                    k += 1
+                walk(child, child_label)
+            if block:
+                flush()
+        if el.tail:
+            current.append(el.tail)
+
+    body = root.find("body")
+    walk(body if body is not None else root)
+    flush()
+    return "\n\n".join(blocks), encoding
+
+
+def _list_labels(ol):
+    """The marker a browser draws for the k-th item of an <ol> (type 1, a, A, i)."""
+    try:
+        start = int(ol.get("start", "1"))
+    except ValueError:
+        start = 1
+    kind = ol.get("type", "1")
+
+    def label(k: int) -> str:
+        n = start + k
+        if kind in ("a", "A"):
+            letter = chr(ord("a") + (n - 1) % 26)
+            return f"{letter.upper() if kind == 'A' else letter}) "
+        return f"{n}. "
+
+    return label
+
+
 # --- PDF --------------------------------------------------------------------------------
 
 
@@ -288,8 +413,9 @@ def _pdf_text(data: bytes, path: Path) -> str:
         raise IngestError(path, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
 
     page_lines = [_page_lines(page, number, path) for number, page in enumerate(pages, 1)]
+    page_lines = _strip_furniture(page_lines)
     gaps = Counter(gap for lines in page_lines for gap, _ in lines if gap)
-    threshold = gaps.most_common(1)[0][0] * PARAGRAPH_GAP if gaps else float("inf")
+    threshold = _paragraph_threshold(gaps)
     paragraphs: list[list[str]] = []
     for lines in page_lines:
         for i, (gap, line) in enumerate(lines):
@@ -299,6 +425,82 @@ def _pdf_text(data: bytes, path: Path) -> str:
                 paragraphs.append([])
             paragraphs[-1].append(line)
     return "\n\n".join(_join_lines(p) for p in paragraphs)
+
+
+_FURNITURE_ATOM_RE = re.compile(
+    r"[A-Z]{1,2}\.\d{2}-\d{5}"  # job number V.20-05362
+    r"|\d{1,4}(?:/\d{1,4})?"  # page number 2, 2/9
+    r"|\([A-Z]\)|\*\d{5,}\*"  # translation mark (F), bar-code text *2005362*
+    r"|[A-Z][A-Z0-9.]*(?:/[A-Za-z0-9.()\-]+)+"  # a UN symbol A/RES/80/228
+    r"|[Pp]age|[Pp]ages?"
+)
+_EDGE_LINES = 3  # lines at the top and at the bottom of a page where furniture stands
+
+
+def _strip_furniture(pages: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """Running headers and footers off every page, whatever the layout.
+
+    Removed from the top and bottom `_EDGE_LINES` lines of a page: lines made only of job
+    numbers (`V.20-05362`), page numbers (`2`, `2/9`), translation marks (`(F)`) and UN
+    symbols (`CTOC/COP/WG.7/2020/4`), and any line printed identically at an edge of at
+    least half of the pages (a running title), when there are two pages or more.
+    """
+    def norm(line: str) -> str:
+        return _SPACES_RE.sub(" ", line).strip()
+
+    def furniture_atoms(line: str) -> bool:
+        atoms = norm(line).split(" ")
+        return bool(atoms[0]) and all(_FURNITURE_ATOM_RE.fullmatch(a) for a in atoms) and any(
+            any(ch.isdigit() for ch in a) for a in atoms
+        )
+
+    def edges(lines):
+        n = len(lines)
+        return [k for k in range(n) if k < _EDGE_LINES or k >= n - _EDGE_LINES]
+
+    counts = Counter()
+    for lines in pages:
+        counts.update({norm(lines[k][1]) for k in edges(lines)})
+    repeated = {t for t, c in counts.items() if len(pages) >= 2 and c >= max(2, len(pages) / 2)}
+    def is_furniture(line: str) -> bool:
+        return furniture_atoms(line) or norm(line) in repeated
+
+    out = []
+    for lines in pages:
+        drop = set()
+        n = len(lines)
+        for k in range(min(n, _EDGE_LINES)):  # from the top, while furniture
+            if not is_furniture(lines[k][1]):
+                break
+            drop.add(k)
+        for k in range(n - 1, max(n - _EDGE_LINES, 0) - 1, -1):  # from the bottom
+            if k in drop or not is_furniture(lines[k][1]):
+                break
+            drop.add(k)
+        kept = [line for k, line in enumerate(lines) if k not in drop]
+        if kept and drop and min(drop) == 0:
+            kept[0] = (0, kept[0][1])  # the first line left starts the page
+        out.append(kept)
+    return out
+
+
+def _paragraph_threshold(gaps: Counter) -> float:
+    """The line gap above which a new paragraph starts.
+
+    The line pitch is the smallest gap that is not rare (at least `_PITCH_SHARE` of the
+    gaps): with one paragraph per block most gaps are the pitch; with one short paragraph
+    per line most gaps are paragraph gaps and the pitch is that of the few wrapped lines.
+    When every gap is a paragraph gap (no line wraps at all: each paragraph one line), the
+    common gap is wider than `_MAX_PITCH` font heights and each line is a paragraph.
+    """
+    if not gaps:
+        return float("inf")
+    total = sum(gaps.values())
+    frequent = [g for g, n in gaps.items() if n >= max(3, _PITCH_SHARE * total)]
+    pitch = min(frequent) if frequent else gaps.most_common(1)[0][0]
+    if pitch * _GAP_RESOLUTION > _MAX_PITCH:
+        return pitch * 0.8
+    return pitch * PARAGRAPH_GAP
 
 
 def _continues(last_line: str, first_line: str) -> bool:

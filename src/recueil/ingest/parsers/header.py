@@ -3,15 +3,25 @@ languages, body, session, venue, title) so every parser records the same facts t
 
 What is read (each field stays None when the document does not print it):
 
-* `Distr. générale` / `Distr. limitée` → `distribution`; the date line under it → `issued`;
-  `Français` → `language`; `Original : anglais` → `original_language` ("anglais").
-* `Conférence des Parties à la Convention …` → `conference`; `Groupe de travail sur …`
-  (a line of its own, or inside the title: "Rapport de la réunion du Groupe de travail …
-  tenue à …") → `working_group`; `body` is the more specific of the two.
-* `Dixième session` → `session` = 10; `Septième réunion` → `meeting` = 7.
-* `Vienne, 12-16 octobre 2020` or "… tenue à Vienne les 11 et 12 juillet 2024" → `venue`,
-  `date_text`, `start_date`, `end_date`.
-* `Point 2 c) de l'ordre du jour provisoire*` → `agenda_item`, the paragraph after it →
+Every rule reads French and English (the tables `MONTHS`, `_LANGUAGES`, `_ORDINALS` and
+the `_FR`/`_EN` patterns: another UN language is one more entry in each).
+
+* `Distr. générale` / `Distr.: General` / `Distr. limitée` / `Distr.: Limited` →
+  `distribution`; the date line under it (`26 juillet 2024`, `26 July 2024`) → `issued`;
+  `Français` / `English` → `language`; `Original : anglais` / `Original: English` →
+  `original_language` (as printed).
+* `Conférence des Parties à la Convention …` / `Conference of the Parties …` →
+  `conference`; `Groupe de travail sur …` / `Working Group on …` (a line of its own, or
+  inside the title: "Rapport de la réunion du Groupe de travail … tenue à …", "Report on
+  the meeting of the Working Group … held in …") → `working_group`; `body` is the more
+  specific of the two.
+* `Dixième session` / `Tenth session` → `session` = 10; `Septième réunion` / `Seventh
+  meeting` → `meeting` = 7.
+* `Vienne, 12-16 octobre 2020`, `Vienna, 12–16 October 2020`, "… tenue à Vienne les 11 et
+  12 juillet 2024", "… held in Vienna on 11 and 12 July 2024" → `venue`, `date_text`,
+  `start_date`, `end_date`.
+* `Point 2 c) de l'ordre du jour provisoire*` / `Item 2 (c) of the provisional agenda*`
+  → `agenda_item`, the paragraph after it →
   `agenda_title`; the next free paragraphs → `title`, then `subtitle` ("Rapport du
   Secrétariat", "Additif").
 * `symbol`: a UN symbol standing alone on a line anywhere in the text (cover line or
@@ -39,6 +49,7 @@ __all__ = [
     "find_venue_and_dates",
     "language_code",
     "ordinal_number",
+    "parse_date",
     "parse_date_span",
     "parse_french_date",
     "plain_line",
@@ -48,47 +59,70 @@ __all__ = [
 MONTHS = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
     "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
 }  # fmt: skip
 _LANGUAGES = {
     "français": "fr", "anglais": "en", "espagnol": "es", "arabe": "ar", "chinois": "zh",
     "russe": "ru",
+    "english": "en", "french": "fr", "spanish": "es", "arabic": "ar", "chinese": "zh",
+    "russian": "ru",
 }  # fmt: skip
+_ORDINALS_EN = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+)  # fmt: skip
 
-_DAY = r"(\d{1,2})(?:er|re)?"
+_DAY = r"(\d{1,2})(?:er|re|st|nd|rd|th)?"
 _MONTH = r"([^\W\d_]+)"
 _YEAR = r"(\d{4})"
 # "12-16 octobre 2020"
 _SPAN_DASH_RE = re.compile(rf"^{_DAY}\s*[-–]\s*{_DAY}\s+{_MONTH}\s+{_YEAR}$")
-# "les 11 et 12 juillet 2024", "du 30 mai au 1er juin 2012", "du 11 au 13 novembre 2013"
+# "les 11 et 12 juillet 2024", "du 30 mai au 1er juin 2012", "du 11 au 13 novembre 2013",
+# "on 11 and 12 July 2024", "from 30 May to 1 June 2012", "30 May–1 June 2012"
 _SPAN_WORDS_RE = re.compile(
-    rf"^(?:les|du)\s+{_DAY}(?:\s+{_MONTH})?(?:\s+{_YEAR})?\s+(?:et|au)\s+{_DAY}\s+{_MONTH}"
-    rf"\s+{_YEAR}$"
+    rf"^(?:(?:les|du|on|from)\s+)?{_DAY}(?:\s+{_MONTH})?(?:\s+{_YEAR})?"
+    rf"\s*(?:\s(?:et|au|and|to)\s|[-–])\s*{_DAY}\s+{_MONTH}\s+{_YEAR}$"
 )
-# "26 juillet 2024", "le 8 septembre 2020"
-_SINGLE_RE = re.compile(rf"^(?:le\s+)?{_DAY}\s+{_MONTH}\s+{_YEAR}$")
+# "26 juillet 2024", "le 8 septembre 2020", "on 8 September 2020"
+_SINGLE_RE = re.compile(rf"^(?:(?:le|on)\s+)?{_DAY}\s+{_MONTH}\s+{_YEAR}$")
 
-_DATES_TEXT = r"(?:(?:les|le|du)\s+)?\d{1,2}(?:er|re)?\b[^.;\n]*?\b\d{4}"
+_DATES_TEXT = (
+    r"(?:(?:les|le|du|on|from)\s+)?\d{1,2}(?:er|re|st|nd|rd|th)?\b[^.;\n]*?\b\d{4}"
+)
 # "Vienne, 12-16 octobre 2020"
 _VENUE_LINE_RE = re.compile(rf"^(?P<venue>[^\W\d_][^\d,]*?),\s+(?P<dates>{_DATES_TEXT})$")
 # "… tenue à Vienne les 11 et 12 juillet 2024", "qu'il a tenue a Vienne les 8 et 9 …"
+# "… held in Vienna on 11 and 12 July 2024"
 _HELD_AT_RE = re.compile(
-    rf"\btenue\s+[àa]\s+(?P<venue>[A-ZÀ-Ý][\w\-]*(?:[ \-][A-ZÀ-Ý][\w\-]*)*)\s+"
-    rf"(?P<dates>{_DATES_TEXT})"
+    rf"\b(?:tenue\s+[àa]|held\s+(?:in|at))\s+"
+    rf"(?P<venue>[A-ZÀ-Ý][\w\-]*(?:[ \-][A-ZÀ-Ý][\w\-]*)*)\s+(?P<dates>{_DATES_TEXT})"
 )
 
-_DISTRIBUTIONS = {"generale": Distribution.GENERAL, "limitee": Distribution.LIMITED}
-_DISTR_RE = re.compile(r"^Distr\.\s*(?P<kind>\S+)", re.IGNORECASE)
+_DISTRIBUTIONS = {
+    "generale": Distribution.GENERAL, "limitee": Distribution.LIMITED,
+    "general": Distribution.GENERAL, "limited": Distribution.LIMITED,
+}  # fmt: skip
+_DISTR_RE = re.compile(r"^Distr\.\s*:?\s*(?P<kind>[^\W\d_]+)", re.IGNORECASE)
 _ORIGINAL_RE = re.compile(r"^Original\s*:\s*(?P<lang>\S.*?)\s*$", re.IGNORECASE)
 _SESSION_RE = re.compile(r"^(?P<ord>[^\W\d_][\w\-]*)\s+session$", re.IGNORECASE)
-_MEETING_RE = re.compile(r"^(?P<ord>[^\W\d_][\w\-]*)\s+réunion$", re.IGNORECASE)
-_AGENDA_RE = re.compile(r"^Point\s+\S.*\bordre\s+du\s+jour\b", re.IGNORECASE)
-_WORKING_GROUP_RE = re.compile(
-    r"\b(?P<wg>Groupe\s+de\s+travail\s+(?:sur|chargé|intergouvernemental)\b.*?)"
-    r"(?=\s+tenue\b|\s*[,;:(]|\s*$)"
+_MEETING_RE = re.compile(r"^(?P<ord>[^\W\d_][\w\-]*)\s+(?:réunion|meeting)$", re.IGNORECASE)
+_AGENDA_RE = re.compile(
+    r"^(?:Point\s+\S.*\bordre\s+du\s+jour|Item\s+\S.*\bagenda)\b", re.IGNORECASE
 )
+_WORKING_GROUP_RE = re.compile(
+    r"\b(?P<wg>(?:Groupe\s+de\s+travail\s+(?:sur|chargé|intergouvernemental)|"
+    r"Working\s+Group\s+on)\b.*?)"
+    r"(?=\s+(?:tenue|held)\b|\s*[,;:(]|\s*$)"
+)
+_CONFERENCE_RE = re.compile(r"^(?:Conférence|Conference)\s+(?:des|of\s+the)\s+Parties\b")
+_WG_LINE_RE = re.compile(r"^(?:Groupe\s+de\s+travail|Working\s+Group)\b")
 _SYMBOL_RE = re.compile(r"^[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*)+$")
 # Where the cover block ends: a section heading, a numbered paragraph, a recommendation.
-_BODY_START_RE = re.compile(r"^(?:[IVX]+\.\s+\S|\d{1,3}\.\s+\S|Recommandation\s+\d+\s*$)")
+_BODY_START_RE = re.compile(
+    r"^(?:[IVX]+\.\s+\S|\d{1,3}\.\s+\S|Recomm[ae]ndation\s+\d+\s*$)"
+)
 _HEADING_MARKS_RE = re.compile(r"^\s*#+\s*")
 
 
@@ -98,11 +132,16 @@ def _fold(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-_ORDINALS = {_fold(ordinal_fr(n)): n for n in range(1, 21)} | {"premier": 1, "premiere": 1}
+_ORDINALS = (
+    {_fold(ordinal_fr(n)): n for n in range(1, 21)}
+    | {"premier": 1, "premiere": 1}
+    | {word: n for n, word in enumerate(_ORDINALS_EN, 1)}
+)
 
 
 def ordinal_number(word: str) -> int | None:
-    """`Dixième` → 10, `septiéme` → 7 (accent-insensitive); None if not an ordinal word."""
+    """`Dixième` → 10, `septiéme` → 7, `Twelfth` → 12 (case- and accent-insensitive);
+    None if not an ordinal word."""
     return _ORDINALS.get(_fold(word.strip()))
 
 
@@ -130,9 +169,13 @@ def _make_date(year: str | int, month: int | None, day: str | int) -> date | Non
 
 
 def parse_french_date(text: str) -> date | None:
-    """`26 juillet 2024`, `le 1er juin 2012` → a date; None if the text is not one date."""
+    """`26 juillet 2024`, `le 1er juin 2012`, `26 July 2024` → a date; None if the text is
+    not one date (English month names are read too: the name is kept for its callers)."""
     m = _SINGLE_RE.match(fold_whitespace(text))
     return _make_date(m[3], _month(m[2]), m[1]) if m else None
+
+
+parse_date = parse_french_date
 
 
 def parse_date_span(text: str) -> tuple[date | None, date | None]:
@@ -272,9 +315,9 @@ class _CoverReader:
             h.language = plain
         elif m := _ORIGINAL_RE.match(plain):
             h.original_language = m["lang"]
-        elif plain.startswith("Conférence des Parties") and h.conference is None:
+        elif _CONFERENCE_RE.match(plain) and h.conference is None:
             h.conference = plain
-        elif re.match(r"^Groupe\s+de\s+travail\b", plain) and h.working_group is None:
+        elif _WG_LINE_RE.match(plain) and h.working_group is None:
             h.working_group = plain
         elif (m := _SESSION_RE.match(plain)) and ordinal_number(m["ord"]):
             h.session = ordinal_number(m["ord"])

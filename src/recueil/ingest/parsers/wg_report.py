@@ -47,6 +47,7 @@ from recueil.ingest.parsers.header import (
     plain_line,
     read_header,
 )
+from recueil.ingest.sequence_check import Gap, check_sequence, heading_inside
 from recueil.model import (
     DocumentKind,
     ItemKind,
@@ -62,27 +63,54 @@ from recueil.model import (
 
 __all__ = ["Body", "Unit", "is_ocr_text", "parse_wg_report", "read_body", "unit_raw", "unit_text"]
 
-_REC_RE = re.compile(r"^Recommandation\s+(?P<n>\d{1,3})\s*$")
+# Rule tables in French and English (one alternative per language: another UN language
+# is one more alternative in _REC_WORDS, _CLUSTER_WORDS, _MEETING_HELD_RE, _WG_NAME_RE).
+_REC_WORDS = {"fr": "Recommandation", "en": "Recommendation"}
+_CLUSTER_WORDS = {"fr": "Recommandations", "en": "Recommendations"}
+_REC_RE = re.compile(rf"^(?:{'|'.join(_REC_WORDS.values())})\s+(?P<n>\d{{1,3}})\s*$")
 _ROMAN_RE = re.compile(r"^(?P<label>[IVX]+)\.\s+(?P<title>\S.*)$")
 _LETTER_RE = re.compile(r"^(?P<label>[A-H])\.\s+(?P<title>\S.*)$")
 _LONE_LABEL_RE = re.compile(r"^(?:[IVX]+|[A-H])\.$")
 _NUMBER_RE = re.compile(r"^(?P<n>\d{1,3})\.\s+(?P<rest>\S.*)$")
 _NUMBER_LABEL_RE = re.compile(r"^\s*\d{1,3}\.\s+")
-_SUB_RE = re.compile(r"^(?:[-*]\s+)?\*?(?P<letter>[a-z])\)\*?\s+\S")
-_SUB_LABEL_RE = re.compile(r"^\s*(?:[-*]\s+)?\*?[a-z]\)\*?\s+")
+# "a) …" (French), "(a) …" (English)
+_SUB_RE = re.compile(r"^(?:[-*]\s+)?\*?\(?(?P<letter>[a-z])\)\*?\s+\S")
+_SUB_LABEL_RE = re.compile(r"^\s*(?:[-*]\s+)?\*?\(?[a-z]\)\*?\s+")
 _FOOTNOTE_RE = re.compile(f"^(?:[{FOOTNOTE_MARKS}]+|\\*{{1,3}})\\s+\\S")
 _DASHES_RE = re.compile(r"^[-–—_*\s]+$")
 _SENTENCE_END = (".", "!", "?", "…")
-_CLUSTER_START_RE = re.compile(r"^Recommandations\b")
-_INLINE_SUB_RE = re.compile(r"(?<=[:;])\s+(?P<letter>[a-z])\)\s+")
+_CLUSTER_START_RE = re.compile(rf"^(?:{'|'.join(_CLUSTER_WORDS.values())})\b")
+_INLINE_SUB_RE = re.compile(r"(?<=[:;])\s+(?P<mark>\(?(?P<letter>[a-z])\))\s+")
+# A "Recommandation N" heading glued to the end of the previous paragraph's last line, or
+# to the start of its own text ("… clandestine. Recommandation 21", "Recommendation 3 States
+# parties …"): a layout that lost the heading's own line (PDF, HTML, DOCX one paragraph
+# per block). The line is split in two before reading (only when N is the next number).
+_GLUED_REC_RE = re.compile(
+    rf"^(?P<before>.*?\S[.;:!?»)\]*])?[ \t]*(?P<heading>\**(?:{'|'.join(_REC_WORDS.values())})"
+    r"\s+(?P<n>\d{1,3})\**)(?:[ \t]+(?P<after>\S.*))?$"
+)
 _MARKDOWN_RE = re.compile(r"^#{1,6}\s|\*\*|<sup>|\]\(", re.MULTILINE)
 _OCR_SIGNS_RE = re.compile(r"[¢™]|(?<![\w’'])[1I]’(?=[aeiouyhé])|\bEtats\b|(?<=\w)é(?=tes\b)")
 _MEETING_HELD_RE = re.compile(
     r"\b[Ll]a\s+(?P<ord>[^\W\d_][\w\-]*)\s+réunion\s+du\s+Groupe\s+de\s+travail\b[^.]*?"
     r"\bs[’']est\s+tenue\b"
+    r"|\b[Tt]he\s+(?P<ord_en>[^\W\d_][\w\-]*)\s+meeting\s+of\s+the\s+Working\s+Group\b"
+    r"[^.]*?\bwas\s+held\b"
 )
+# "Les précédentes réunions du Groupe de travail se sont tenues du … 2012, …, et les 5 et
+# 6 octobre 2023." / "Previous meetings of the Working Group were held …": the dates of
+# every earlier meeting, so this one is their number + 1.
+_PREVIOUS_RE = re.compile(
+    r"(?:[Ll]es\s+précédentes\s+réunions\s+du\s+Groupe\s+de\s+travail\s+se\s+sont\s+tenues"
+    r"|[Pp]revious\s+meetings\s+of\s+the\s+Working\s+Group\s+(?:were|had\s+been)\s+held)"
+    r"(?P<dates>[^.]*)\."
+)
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 _SYMBOL_BREAK_RE = re.compile(r"(?<=[A-Z]/)[ \t]*\n[ \t]*(?=[A-Z])")
-_WG_NAME_RE = re.compile(r"Groupe\s+de\s+travail\s+sur\s+le\s+trafic\s+illicite\s+de\s+migrants")
+_WG_NAME_RE = re.compile(
+    r"Groupe\s+de\s+travail\s+sur\s+le\s+trafic\s+illicite\s+de\s+migrants"
+    r"|Working\s+Group\s+on\s+the\s+Smuggling\s+of\s+Migrants"
+)
 
 
 def is_ocr_text(text: str) -> bool:
@@ -116,6 +144,7 @@ class Body:
     recommendations: list[Unit] = field(default_factory=list)
     headings: list[tuple[int, str]] = field(default_factory=list)  # (0-based line, text)
     warnings: list[str] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # see ingest.sequence_check
 
 
 class _BodyReader:
@@ -164,7 +193,15 @@ class _BodyReader:
             and not p.endswith((".", ",", ";", ":"))
             and self.standalone(i)
             and self.sentence_done()
+            and not self.next_text(i)[:1].islower()  # a wrapped line goes on in lower case
         )
+
+    def next_text(self, i: int) -> str:
+        """The next non-blank line after i (plain), or ""."""
+        for j in range(i + 1, min(i + 6, len(self.lines))):
+            if not self.is_blank(j):
+                return self.plain[j]
+        return ""
 
     # -- actions --
 
@@ -265,10 +302,20 @@ class _BodyReader:
                 self.heading(i, p)
                 return True
             if self.expected is not None and n > self.expected and self.standalone_start(i):
-                self.body.warnings.append(
-                    f"line {i + 1}: paragraph {n} found where {self.expected} was expected; "
-                    "read as text of the previous paragraph"
-                )
+                self.body.gaps.append(Gap(
+                    "gap",
+                    f"paragraph {n} found where {self.expected} was expected (read as text of "
+                    f"paragraph {self.expected - 1})",
+                    i + 1,
+                ))  # fmt: skip
+        if (
+            self.current is not None
+            and self.current.kind == "recommendation"
+            and not self.current.content
+            and not _SUB_RE.match(p)
+        ):  # the first line after "Recommandation N" is its text, however short
+            self.add(i)
+            return True
         if self.current is not None and self.current.kind == "recommendation":
             m = _SUB_RE.match(p)
             expected_letter = chr(ord(self.sub.number) + 1) if self.sub else "a"
@@ -277,6 +324,13 @@ class _BodyReader:
                 self.sub.content.append(i)
                 self.current.children.append(self.sub)
                 return True
+            if m and self.sub is not None and m["letter"] > expected_letter:
+                self.body.gaps.append(Gap(
+                    "gap",
+                    f"subparagraph {m['letter']}) of recommendation {self.current.number} "
+                    f"follows {self.sub.number}) (read as text of {self.sub.number}))",
+                    i + 1,
+                ))  # fmt: skip
         if p[0].isupper() and self.heading_like(i) and not _NUMBER_RE.match(p):
             self.heading(i, p)
             return True
@@ -291,11 +345,7 @@ class _BodyReader:
         return i == 0 or self.is_blank(i - 1)
 
     def check_recommendation(self, n: int, i: int) -> None:
-        numbers = [int(u.number) for u in self.body.recommendations]
-        if numbers and n != numbers[-1] + 1:
-            self.body.warnings.append(
-                f"line {i + 1}: Recommandation {n} follows Recommandation {numbers[-1]}"
-            )
+        """Recommendations are checked together at the end (sequence_check)."""
 
 
 def read_body(
@@ -349,7 +399,7 @@ def _split_inline(rec: Unit, raw_lines: list[str]) -> tuple[str, str] | None:
         return None
     for k, m in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(line)
-        piece = line[m.start("letter") : end].strip()
+        piece = line[m.start("mark") : end].strip()
         rec.children.append(
             Unit(
                 "subparagraph",
@@ -371,10 +421,61 @@ def _split_inline(rec: Unit, raw_lines: list[str]) -> tuple[str, str] | None:
 def _printed_meeting(text: str) -> int | None:
     folded = re.sub(r"\s+", " ", text)
     for m in _MEETING_HELD_RE.finditer(folded):
-        n = ordinal_number(m["ord"])
+        n = ordinal_number(m["ord"] or m["ord_en"])
         if n:
             return n
     return None
+
+
+def _previous_meetings(text: str) -> int | None:
+    """How many earlier meetings the report lists the dates of (one year each), or None."""
+    m = _PREVIOUS_RE.search(re.sub(r"\s+", " ", text))
+    if not m:
+        return None
+    return len(_YEAR_RE.findall(m["dates"])) or None
+
+
+def _language(header: Header, lines: list[str]) -> str:
+    """The language printed on the cover, else the one whose headings the body uses."""
+    printed = language_code(header.language)
+    if printed:
+        return printed
+    counts = {
+        lang: sum(1 for line in lines if re.match(rf"^\W*{word}\s+\d", plain_line(line)))
+        for lang, word in _REC_WORDS.items()
+    }
+    best = max(counts, key=lambda lang: counts[lang])
+    if counts[best]:
+        return best
+    english = len(re.findall(r"\b(?:the|of|and)\b", " ".join(lines[:400])))
+    french = len(re.findall(r"\b(?:le|la|les|des|et)\b", " ".join(lines[:400])))
+    return "en" if english > french else "fr"
+
+
+def split_glued_headings(lines: list[str]) -> tuple[list[str], list[Gap]]:
+    """Split "Recommandation N" headings glued to text (see _GLUED_REC_RE) onto their own
+    line, when N is the next recommendation; other glued headings are gaps."""
+    out: list[str] = []
+    gaps: list[Gap] = []
+    last = 0
+    for i, line in enumerate(lines):
+        p = plain_line(line)
+        if m := _REC_RE.match(p):
+            last = int(m["n"])
+            out.append(line)
+            continue
+        m = _GLUED_REC_RE.match(line.strip())
+        if m and (m["before"] or m["after"]) and not (m["after"] or "")[:1].islower():
+            n = int(m["n"])
+            if n == last + 1:
+                out += [s for s in (m["before"], "", m["heading"], "", m["after"]) if s is not None]
+                last = n
+                continue
+            if m["before"]:
+                inside = f"the text before it (line {i + 1})"
+                gaps.append(heading_inside(m["heading"].strip("*"), line=i + 1, inside=inside))
+        out.append(line)
+    return out, gaps
 
 
 def _item(
@@ -427,8 +528,10 @@ def parse_wg_report(
     `meeting` and `symbol` fill what the document does not print (from the manifest);
     a printed meeting number that contradicts `meeting` is an error.
     """
-    raw_lines = text.split("\n")
+    raw_lines, glued_gaps = split_glued_headings(text.split("\n"))
+    text = "\n".join(raw_lines)
     warnings: list[str] = []
+    gaps: list[Gap] = list(glued_gaps)
     ocr = is_ocr_text(text)
     printed_symbol = find_symbol(raw_lines)
     if ocr:
@@ -448,14 +551,22 @@ def parse_wg_report(
     symbols = [s for s in (printed_symbol, symbol) if s]
     body = read_body(lines, header.end, path=path, symbols=symbols)
     warnings.extend(body.warnings)
+    gaps.extend(body.gaps)
 
     structure_text = "\n".join(lines)
     printed = header.meeting or _printed_meeting(structure_text)
     if printed and meeting and printed != meeting:
         raise IngestError(
             path,
-            f"the report is of the {ordinal_fr(printed).lower()} meeting ({printed}) but "
-            f"meeting {meeting} was given",
+            f"the report is of the {ordinal_fr(printed).lower()} meeting ({printed}, printed "
+            f"ordinal) but meeting {meeting} was given",
+        )
+    previous = _previous_meetings(structure_text)
+    if meeting and not printed and previous and previous + 1 != meeting:
+        raise IngestError(
+            path,
+            f"meeting {meeting} was given, but the report lists the dates of {previous} "
+            f"earlier meetings: it is the report of meeting {previous + 1}",
         )
     meeting_no = printed or meeting
     if body.recommendations and meeting_no is None:
@@ -468,6 +579,13 @@ def parse_wg_report(
 
     draft = header.is_draft
     status = Status.DRAFT if draft else Status.ADOPTED
+    language = _language(header, lines)
+    rec_word = _REC_WORDS.get(language, "Recommendation")
+    gaps += check_sequence(
+        [(u.number, u.line + 1) for u in body.recommendations],
+        what=rec_word,
+        start=None if draft else 1,  # a draft addendum may hold recommendations 22 to 24
+    )
     items = []
     for rec in body.recommendations:
         assert meeting_no is not None
@@ -546,11 +664,12 @@ def parse_wg_report(
         end_date=end,
         issued=header.issued,
         venue=venue,
-        language=language_code(header.language) or "fr",
+        language=language,
         original_language=header.original_language,
         distribution=header.distribution,
         meetings=meetings,
         items=items,
         paragraphs=paragraphs,
         warnings=warnings,
+        gaps=[str(g) for g in gaps],
     )
