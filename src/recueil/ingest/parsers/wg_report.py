@@ -427,6 +427,12 @@ def _printed_meeting(text: str) -> int | None:
     return None
 
 
+def _ordinal_word(text: str, header: Header) -> str | None:
+    """The ordinal word as printed ("douzième", "twelfth"), for messages."""
+    m = _MEETING_HELD_RE.search(re.sub(r"\s+", " ", text))
+    return (m["ord"] or m["ord_en"]) if m and not header.meeting else None
+
+
 def _previous_meetings(text: str) -> int | None:
     """How many earlier meetings the report lists the dates of (one year each), or None."""
     m = _PREVIOUS_RE.search(re.sub(r"\s+", " ", text))
@@ -558,8 +564,8 @@ def parse_wg_report(
     if printed and meeting and printed != meeting:
         raise IngestError(
             path,
-            f"the report is of the {ordinal_fr(printed).lower()} meeting ({printed}, printed "
-            f"ordinal) but meeting {meeting} was given",
+            f"meeting {meeting} was given, but the report prints that it is of meeting "
+            f"{printed} (its ordinal: '{_ordinal_word(structure_text, header) or printed}')",
         )
     previous = _previous_meetings(structure_text)
     if meeting and not printed and previous and previous + 1 != meeting:
