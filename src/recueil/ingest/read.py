@@ -1,4 +1,5 @@
-"""The first stage of ingestion: turn a file the user has (.txt, .md, .pdf, .docx) into text.
+"""The first stage of ingestion: turn a file the user has (.txt, .md, .pdf, .docx, .html)
+into text.
 
 Every way a file can be unusable (missing, empty, binary, too big, corrupt, undecodable) is
 refused here with a one-line IngestError, before any parser sees a character.
@@ -17,11 +18,18 @@ Formats and libraries:
   line gap is clearly wider than the document's usual line pitch. Lines of a paragraph
   are joined with spaces (a word cut by a hyphen is rejoined when wordfreq knows the
   whole word); each paragraph is one line, paragraphs are separated by a blank line, and
-  so are pages unless a sentence or a word runs on to the next one.
+  so are pages unless a sentence or a word runs on to the next one. The line pitch is the
+  smallest common gap, so a layout with one short paragraph per printed line reads as
+  well as one with wrapped paragraphs (`_paragraph_threshold`). Running headers and
+  footers (job numbers, page numbers, symbols, a title repeated on every page) are taken
+  off the page edges first (`_strip_furniture`). A PDF without a text layer (a scan) is
+  refused: "no text layer (scanned PDF? OCR it first)".
 - DOCX: `python-docx`; the body's paragraphs and tables in document order (inside content
   controls and tracked insertions too; deleted text, field codes, text boxes, headers,
   footers and footnotes are not read). A table row becomes one line of tab-separated cell
   texts, the shape of the thematic index in the text export.
+- HTML (.html, .htm): lxml's HTML parser; one block element per paragraph, `<ol>`
+  numbers written out, scripts/styles/head skipped (see `_html_text`).
 
 The result is NFC with "\\n" newlines; the SHA-256 is of the file's bytes.
 """

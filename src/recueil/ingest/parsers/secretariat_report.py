@@ -61,4 +61,5 @@ def parse_secretariat_report(text: str, path: str | None = None) -> ParsedDocume
         distribution=header.distribution,
         paragraphs=paragraphs,
         warnings=warnings,
+        gaps=[str(g) for g in body.gaps],  # paragraph numbers skipped (sequence_check)
     )
