@@ -2,10 +2,11 @@
 give exactly the items of their text files, or are refused: never an item missing.
 
 Rendered here, once per module: DOCX (python-docx), HTML, and PDF (WeasyPrint) with one
-printed line per paragraph and with one paragraph per block under running headers and
-footers (symbol, job number, page number). The files are named like the corpus files
-with another extension, in a folder holding a copy of the corpus manifest: the manifest
-entry is found by the file's stem (it survives the conversion).
+printed line per paragraph under running headers and footers (symbol, job number, page
+number); the PDF with one paragraph per block is tests/test_formats_end_to_end.py. The
+files are named like the corpus files with another extension, in a folder holding a copy
+of the corpus manifest: the manifest entry is found by the file's stem (it survives the
+conversion).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from recueil.ingest.errors import IngestError
 from recueil.ingest.pipeline import load
 from tests.conftest import CORPUS, corpus_file
 from tests.test_formats_end_to_end import as_printed
-from tests.test_read import blocks, corpus_text, docx_from, fold, is_table, pdf_from
+from tests.test_read import blocks, corpus_text, docx_from, fold, is_table
 
 PREFIXES = ("000", "001")
 RUNNING = (
@@ -30,12 +31,13 @@ RUNNING = (
 
 
 def pdf_one_line_per_paragraph(text: str) -> bytes:
-    """Every printed line its own paragraph (a layout where paragraph = line)."""
+    """Every printed line its own paragraph (a layout where paragraph = line), with a
+    running header (symbol) and footer (job number, page number) on every page."""
     weasyprint = pytest.importorskip("weasyprint")
     body = "".join(f"<p>{html.escape(line.strip())}</p>\n" for line in text.split("\n")
                    if line.strip())  # fmt: skip
-    page = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"></head>'
-            f"<body>{body}</body></html>")  # fmt: skip
+    page = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            f"<style>{RUNNING}</style></head><body>{body}</body></html>")  # fmt: skip
     return weasyprint.HTML(string=page).write_pdf()
 
 
@@ -63,7 +65,6 @@ RENDERERS = {
     "docx": ("docx", docx_from),
     "html": ("html", html_from),
     "pdf-lines": ("pdf", pdf_one_line_per_paragraph),
-    "pdf-running": ("pdf", lambda text: pdf_from(text, RUNNING)),
 }
 
 
