@@ -131,3 +131,32 @@ def test_scanned_pdf_without_text_layer_is_refused_clearly(tmp_path):
     path.write_bytes(pdf)
     with pytest.raises(IngestError, match="no text layer"):
         load(path)
+
+
+FOOTNOTES = (
+    "@page { size: A4; margin: 2.5cm } .fn { float: footnote } "
+    "::footnote-call { content: counter(footnote); vertical-align: super; font-size: 70% } "
+    "::footnote-marker { content: counter(footnote) ' ' }"
+)
+
+
+def test_pdf_footnotes_are_left_out_of_the_items(tmp_path):
+    """UN-style footnotes (a call glued to a word, the body at the foot of the page) in
+    three recommendations: the bodies are not read into any item, the calls are dropped."""
+    weasyprint = pytest.importorskip("weasyprint")
+    note = "<span class='fn'>Voir la résolution 5/3 de la Conférence des Parties, par. 4.</span>"
+    parts = []
+    for block in blocks(as_printed(corpus_text(corpus_file("001")))):
+        text = html.escape(fold(block))
+        if text.startswith("Les États parties sont encouragés à"):
+            text = text.replace(" sont encouragés", f" sont encouragés{note}", 1)
+        parts.append(f"<p>{text}</p>")
+    page = ('<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8">'
+            f"<style>{FOOTNOTES}</style></head><body>{''.join(parts)}</body></html>")  # fmt: skip
+    path = tmp_path / f"{corpus_file('001').stem}.pdf"
+    path.write_bytes(weasyprint.HTML(string=page).write_pdf())
+    shutil.copy(CORPUS / "manifest.toml", tmp_path)
+    again = load(path)
+    assert "Voir la résolution 5/3" not in again.source.text
+    assert "encouragés¹" in again.source.text
+    assert _items(again) == _items(load(corpus_file("001")))

@@ -421,7 +421,7 @@ def _pdf_text(data: bytes, path: Path) -> str:
         raise IngestError(path, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
 
     page_lines = [_page_lines(page, number, path) for number, page in enumerate(pages, 1)]
-    page_lines = _strip_furniture(page_lines)
+    page_lines = [_strip_footnotes(lines) for lines in _strip_furniture(page_lines)]
     gaps = Counter(gap for lines in page_lines for gap, _ in lines if gap)
     threshold = _paragraph_threshold(gaps)
     paragraphs: list[list[str]] = []
@@ -490,6 +490,41 @@ def _strip_furniture(pages: list[list[tuple[int, str]]]) -> list[list[tuple[int,
             kept[0] = (0, kept[0][1])  # the first line left starts the page
         out.append(kept)
     return out
+
+
+_FOOTNOTE_START_RE = re.compile(r"^\s*(\d{1,3})\s+(?=[^\W\d_])")
+_MAX_FOOTNOTE_SHARE = 0.5  # footnotes take at most this share of a page's lines
+
+
+def _strip_footnotes(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Footnote bodies off the bottom of a page; their calls in the text made superscript.
+
+    A footnote body is a line starting with a number and a space ("1 Voir la résolution
+    5/3") in the bottom half of the page whose number is called above it: glued to the end
+    of a word or a closing quote ("coopérer1", "»2"). From the first such line to the end of
+    the page everything is footnotes. The calls of the removed footnotes are written in
+    superscript digits ("coopérer¹"), which the normalisation takes out of the clean text.
+    """
+    n = len(lines)
+    for k in range(max(1, int(n * (1 - _MAX_FOOTNOTE_SHARE))), n):
+        m = _FOOTNOTE_START_RE.match(lines[k][1])
+        if not m:
+            continue
+        above = "\n".join(text for _, text in lines[:k])
+        if not _footnote_call_re(m.group(1)).search(above):
+            continue
+        numbers = {f.group(1) for _, text in lines[k:] if (f := _FOOTNOTE_START_RE.match(text))}
+        kept = []
+        for gap, text in lines[:k]:
+            for number in numbers:
+                text = _footnote_call_re(number).sub(number.translate(_SUPERSCRIPT), text)
+            kept.append((gap, text))
+        return kept
+    return lines
+
+
+def _footnote_call_re(number: str) -> re.Pattern:
+    return re.compile(rf"(?<=[^\W\d_»”)]){number}(?![\d/.,]\d|\w)")
 
 
 def _paragraph_threshold(gaps: Counter) -> float:
