@@ -156,3 +156,43 @@ def test_ordinals_are_read_with_or_without_ocr_accents():
     assert re.search(r"La (\w+) réunion", lines_of("000")[442])[1] == "septiéme"
     assert ordinal_number("septiéme") == 7
     assert ordinal_number("Vienne") is None
+
+
+# --- English (the UN English forms of the same cover lines) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12–16 October 2020", (date(2020, 10, 12), date(2020, 10, 16))),
+        ("on 11 and 12 July 2024", (date(2024, 7, 11), date(2024, 7, 12))),
+        ("from 30 May to 1 June 2012", (date(2012, 5, 30), date(2012, 6, 1))),
+        ("8 September 2020", (date(2020, 9, 8), date(2020, 9, 8))),
+    ],
+)
+def test_english_dates(text, expected):
+    assert parse_date_span(text) == expected
+
+
+def test_english_ordinals_and_cover_lines():
+    assert ordinal_number("Twelfth") == 12 and ordinal_number("seventh") == 7
+    assert ordinal_number("douzième") == 12
+    header = read_header([
+        "Conference of the Parties to the United Nations Convention against Transnational "
+        "Organized Crime", "", "Distr.: General", "26 July 2024", "", "English",
+        "Original: English", "", "Working Group on the Smuggling of Migrants",
+        "Twelfth meeting", "Vienna, 9 and 10 July 2025", "",
+        "Item 2 (c) of the provisional agenda*", "", "Protection measures", "",
+        "I. Introduction",
+    ])  # fmt: skip
+    assert header.distribution == Distribution.GENERAL and header.issued == date(2024, 7, 26)
+    assert (header.language, header.original_language) == ("English", "English")
+    assert header.conference.startswith("Conference of the Parties")
+    assert header.working_group == "Working Group on the Smuggling of Migrants"
+    assert header.meeting == 12 and header.venue == "Vienna"
+    assert (header.start_date, header.end_date) == (date(2025, 7, 9), date(2025, 7, 10))
+    assert header.agenda_item == "Item 2 (c) of the provisional agenda"
+    assert header.agenda_title == "Protection measures"
+    assert find_venue_and_dates("Report on the meeting of the Working Group on the Smuggling "
+                                "of Migrants held in Vienna on 11 and 12 July 2024") == (
+        "Vienna", "on 11 and 12 July 2024")  # fmt: skip
