@@ -243,7 +243,7 @@ def test_every_bad_file_of_a_batch_is_reported_and_nothing_is_written(tmp_path):
     assert any("missing.txt: no such file" in e for e in errors)
     assert any("gap.md:" in e and "missing 5" in e for e in errors)
     assert any("notes.xyz: unsupported file type '.xyz'" in e for e in errors)
-    assert "3 files refused; nothing was written" in result.stderr
+    assert "3 errors; nothing was written" in result.stderr
     assert documents(db) == 0
 
 

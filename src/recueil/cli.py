@@ -120,7 +120,7 @@ def ingest(paths, db, user, kind, meeting, session, symbol, language, accept_gap
         for exc in report.errors:
             click.echo(f"error: {exc}", err=True)
         n = len(report.errors)
-        click.echo(f"{n} file{'s' if n > 1 else ''} refused; nothing was written", err=True)
+        click.echo(f"{n} error{'s' if n > 1 else ''}; nothing was written", err=True)
         sys.exit(1)
     _print_summary(store, report.results)
     for path, filled in report.vocabulary:

@@ -23,6 +23,7 @@ in the background (`train_in_background`), `recueil train` runs it.
 from __future__ import annotations
 
 import getpass
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -52,6 +53,9 @@ class IngestOptions:
 
     def load_options(self) -> LoadOptions:
         kind = parse_kind(self.kind, "--kind") if self.kind else None
+        if self.language is not None and not re.fullmatch(r"[a-z]{2}", self.language):
+            raise IngestError("--language", f"{self.language!r} is not an ISO 639-1 code "
+                              "(two small letters: en, fr, es, ru, ar, zh)")  # fmt: skip
         overrides = ManifestEntry(
             kind=kind,
             meeting=self.meeting,
