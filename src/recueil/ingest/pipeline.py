@@ -25,9 +25,8 @@ from recueil.model import DocumentKind, ParsedDocument
 
 # Kinds whose documents exist to carry items: none found is a gap, never a silent success.
 MUST_HAVE_ITEMS = frozenset(
-    {"report", "draft_addendum", "compendium", "resolution", "draft_resolution", "upr_report",
-     "cop_report", "ga_resolution", "draft"}
-)  # fmt: skip
+    {"report", "draft_addendum", "compendium", "resolution", "draft_resolution", "upr_report"}
+)
 
 
 @dataclass(frozen=True)
