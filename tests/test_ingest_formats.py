@@ -61,9 +61,16 @@ def html_from(text: str) -> bytes:
     return page.encode("utf-8")
 
 
+def printed_lines(text: str) -> str:
+    """One paragraph per printed line (what a converter that loses the wrapping gives)."""
+    return "\n\n".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 RENDERERS = {
     "docx": ("docx", docx_from),
+    "docx-lines": ("docx", lambda text: docx_from(printed_lines(text))),
     "html": ("html", html_from),
+    "html-lines": ("html", lambda text: html_from(printed_lines(text))),
     "pdf-lines": ("pdf", pdf_one_line_per_paragraph),
 }
 
