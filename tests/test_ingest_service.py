@@ -227,6 +227,17 @@ def test_sequence_check_api_for_parsers():
     assert str(gaps[0]) == "line 7: subparagraph d) of paragraph 5 follows b: missing c"
     assert check_sequence([(22, 1), (23, 2)], what="Recommandation", start=None) == []
     assert check_sequence([(2, 1)], what="paragraph")[0].kind == "start"
+    romans = check_sequence([("i", 1), ("ii", 2), ("iv", 3)], what="subparagraph")
+    assert [str(g) for g in romans] == ["line 3: subparagraph iv) follows ii: missing iii"]
+
+
+def test_the_compendium_sequences_are_checked_and_whole():
+    from recueil.ingest.pipeline import compendium_gaps
+
+    parsed = load(corpus_file("004")).parsed
+    assert compendium_gaps(parsed) == [] and parsed.gaps == []
+    parsed.items = [i for i in parsed.items if str(i.ref) != "A:III.7"]
+    assert compendium_gaps(parsed) == ["line 248: item 8 of A:3 follows 6: missing 7"]
 
 
 # --- The command: batches, accepted gaps, options, manifests ---------------------------------

@@ -20,7 +20,7 @@ from recueil.ingest.detect import detect_kind
 from recueil.ingest.errors import IngestError
 from recueil.ingest.manifest import ManifestEntry, entry_for
 from recueil.ingest.read import SUPPORTED, SourceText, iter_sources, read_source
-from recueil.ingest.sequence_check import GapError, no_items
+from recueil.ingest.sequence_check import GapError, check_sequence, no_items
 from recueil.model import DocumentKind, ParsedDocument
 
 # Kinds whose documents exist to carry items: none found is a gap, never a silent success.
@@ -76,8 +76,24 @@ def parse_source(source: SourceText, manifest: ManifestEntry | None = None) -> P
     return parsed
 
 
+def compendium_gaps(parsed: ParsedDocument) -> list[str]:
+    """The compendium's items by reference: each meeting's or session's recommendations,
+    paragraphs and subparagraphs run 1, 2, 3 … / a, b, c … / i, ii, iii … without a gap."""
+    groups: dict[tuple, list] = {}
+    for item in parsed.all_items():
+        key = (item.ref.part.value, item.ref.meeting, tuple(item.ref.path[:-1]))
+        groups.setdefault(key, []).append((item.ref.path[-1], item.line))
+    gaps = []
+    for (part, meeting, parent), labels in groups.items():
+        where = f"{part}:{meeting}" + "".join(f".{p}" for p in parent)
+        gaps += check_sequence(labels, what="item", parent=where)
+    return [str(g) for g in gaps]
+
+
 def check_gaps(parsed: ParsedDocument, path: str | Path, *, accept: bool) -> None:
     """Refuse a document whose numbered sequences lost something (unless accepted)."""
+    if parsed.kind == DocumentKind.COMPENDIUM:
+        parsed.gaps.extend(compendium_gaps(parsed))
     if not parsed.items and parsed.kind.value in MUST_HAVE_ITEMS:
         parsed.gaps.append(str(no_items("items", f"a document of kind {parsed.kind.value!r}")))
     if parsed.gaps and not accept:

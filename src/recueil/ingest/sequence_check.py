@@ -42,9 +42,11 @@ __all__ = [
     "GapError",
     "check_sequence",
     "heading_inside",
+    "label_style",
     "letter_value",
     "no_items",
     "raise_gaps",
+    "roman_value",
 ]
 
 
@@ -86,10 +88,47 @@ def letter_value(label: str) -> int | None:
     return None
 
 
-def _label(value: int, letters: bool) -> str:
-    if not letters:
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+
+
+def roman_value(label: str) -> int | None:
+    """i → 1, iv → 4, xii → 12; None if not a (lower-case) roman numeral."""
+    label = label.strip().lower()
+    if not label or any(ch not in _ROMAN for ch in label):
+        return None
+    total = 0
+    for k, ch in enumerate(label):
+        value = _ROMAN[ch]
+        total += -value if k + 1 < len(label) and _ROMAN[label[k + 1]] > value else value
+    return total if _to_roman(total) == label else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                           (5, "v"), (4, "iv"), (1, "i")):  # fmt: skip
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def _label(value: int, style: str) -> str:
+    if style == "roman":
+        return _to_roman(value)
+    if style != "letter":
         return str(value)
     return chr(ord("a") + (value - 1) % 26) * ((value - 1) // 26 + 1)
+
+
+def label_style(labels: Sequence[int | str]) -> str:
+    """"number", "roman" (i, ii, iii … when the first is i) or "letter"."""
+    texts = [str(label) for label in labels]
+    if all(t.isdigit() for t in texts):
+        return "number"
+    if texts and texts[0].lower() == "i" and all(roman_value(t) for t in texts):
+        return "roman"
+    return "letter"
 
 
 def check_sequence(
@@ -99,6 +138,7 @@ def check_sequence(
     letters: bool = False,
     start: int | None = 1,
     parent: str | None = None,
+    style: str | None = None,
 ) -> list[Gap]:
     """The gaps, duplicates and disorders in a numbered (or lettered) sequence.
 
@@ -106,13 +146,21 @@ def check_sequence(
     number the sequence must start with (None: any, e.g. a draft addendum holding
     recommendations 22 to 24 of a report). `what` names the items in messages
     ("Recommendation", "operative paragraph"), `parent` where they are ("paragraph 5").
+    `style` is "number", "letter" (a, b … z, aa) or "roman" (i, ii, iii); `letters=True`
+    means "letter"; None guesses it from the labels (`label_style`).
     """
+    found = list(found)
+    if style is None:
+        style = "letter" if letters else label_style([raw for raw, _ in found])
+    letters = style != "number"
+    value_of = {"number": _int, "letter": lambda r: letter_value(str(r)),
+                "roman": lambda r: roman_value(str(r))}[style]  # fmt: skip
     gaps: list[Gap] = []
     where = f" of {parent}" if parent else ""
     previous: int | None = None
     seen: set[int] = set()
     for raw, line in found:
-        value = letter_value(str(raw)) if letters else _int(raw)
+        value = value_of(raw)
         shown = f"{raw})" if letters else str(raw)
         if value is None:
             gaps.append(Gap("gap", f"{what} {shown}{where} is not a valid label", line))
@@ -121,20 +169,20 @@ def check_sequence(
             if start is not None and value != start:
                 gaps.append(
                     Gap("start", f"{what} {shown}{where} comes first; expected "
-                        f"{_label(start, letters)}{')' if letters else ''}", line)  # fmt: skip
+                        f"{_label(start, style)}{')' if letters else ''}", line)  # fmt: skip
                 )
         elif value in seen:
             gaps.append(Gap("duplicate", f"{what} {shown}{where} appears twice", line))
         elif value < previous:
             gaps.append(
-                Gap("out_of_order", f"{what} {shown}{where} follows {_label(previous, letters)}",
+                Gap("out_of_order", f"{what} {shown}{where} follows {_label(previous, style)}",
                     line)  # fmt: skip
             )
         elif value > previous + 1:
-            missing = [_label(v, letters) for v in range(previous + 1, value)]
+            missing = [_label(v, style) for v in range(previous + 1, value)]
             listed = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             gaps.append(
-                Gap("gap", f"{what} {shown}{where} follows {_label(previous, letters)}: "
+                Gap("gap", f"{what} {shown}{where} follows {_label(previous, style)}: "
                     f"missing {listed}", line)  # fmt: skip
             )
         seen.add(value)
