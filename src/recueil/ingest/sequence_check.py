@@ -20,6 +20,7 @@ What is a gap (`Gap.kind`):
 API (for parsers):
 
     gaps = check_sequence([(1, 12), (2, 15), (4, 20)], what="Recommendation")
+    gaps += check_sequence([("i", 40), ("iii", 41)], what="subparagraph")  # roman, guessed
     gaps += check_sequence([("a", 30), ("c", 31)], what="subparagraph", letters=True,
                            parent="recommendation 5")
     gaps.append(no_items("recommendations", "a Working Group report"))
