@@ -23,6 +23,20 @@ The reports are the primary source of every recommendation adopted after the com
   out of sequence is text (an agenda list) or a numbered heading. Footnote bodies (lines
   starting with a superscript digit or `* `) and page furniture belong to no paragraph.
 
+* French and English: "Recommandation N" / "Recommendation N", "Recommandations …" /
+  "Recommendations …", `a)` / `(a)`, "La septième réunion … s'est tenue" / "The seventh
+  meeting … was held" (see `_REC_WORDS`, `_CLUSTER_WORDS`, `_MEETING_HELD_RE`); the
+  document's language is the one printed on the cover, else the one of its headings.
+* A "Recommandation N" glued to the end or start of a paragraph is split onto its own
+  line first when N is the next number (`split_glued_headings`).
+* No silent loss (`ingest.sequence_check`): recommendation numbers must run 1, 2, 3 …
+  (from any number in a draft addendum), a numbered paragraph out of sequence, a skipped
+  subparagraph letter and a glued heading that is not the next number are gaps on
+  `ParsedDocument.gaps` (the pipeline refuses the file unless --accept-gaps).
+* The meeting: printed ordinal (cover line or "… s'est tenue"), else the manifest or
+  --meeting; a given number contradicting the ordinal, or the number of earlier meetings
+  whose dates the introduction lists, is an error.
+
 OCR text (no Markdown, with OCR artefacts) is first repaired by `ingest.ocr.repair`, which
 keeps the line count: structure is read from the repaired lines, `raw_text` is the same
 line range of the original text, and `text` is `clean_text(dehyphenate(repaired slice))`.
@@ -272,7 +286,6 @@ class _BodyReader:
             return True
         if m := _REC_RE.match(p):
             self.close()
-            self.check_recommendation(int(m["n"]), i)
             self.current = Unit("recommendation", m["n"], i, section=self.cluster)
             return True
         if _ROMAN_RE.match(p) and self.sentence_done() and not p.endswith((".", ";", ",")):
@@ -343,9 +356,6 @@ class _BodyReader:
 
     def standalone_start(self, i: int) -> bool:
         return i == 0 or self.is_blank(i - 1)
-
-    def check_recommendation(self, n: int, i: int) -> None:
-        """Recommendations are checked together at the end (sequence_check)."""
 
 
 def read_body(
