@@ -167,3 +167,32 @@ def test_pdf_footnotes_are_left_out_of_the_items(tmp_path):
     assert "Voir la résolution 5/3" not in again.source.text
     assert "encouragés¹" in again.source.text
     assert _items(again) == _items(load(corpus_file("001")))
+
+
+def test_docx_with_word_list_numbering_keeps_the_paragraph_numbers(tmp_path):
+    """Paragraphs numbered by Word itself ("List Number": the number is not in the text)
+    come back numbered, so no numbered paragraph is lost or merged."""
+    import io
+    import re
+
+    import docx
+
+    document = docx.Document()
+    expected_number = 1  # the report's paragraphs (an agenda's "1. …" lines stay as text)
+    for block in blocks(as_printed(corpus_text(corpus_file("001")))):
+        text = fold(block)
+        m = re.match(r"(\d{1,2})\. (.*)", text)
+        if m and int(m.group(1)) == expected_number:
+            document.add_paragraph(m.group(2), style="List Number")
+            expected_number += 1
+        else:
+            document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    path = tmp_path / f"{corpus_file('001').stem}.docx"
+    path.write_bytes(out.getvalue())
+    shutil.copy(CORPUS / "manifest.toml", tmp_path)
+    again, expected = load(path), load(corpus_file("001"))
+    assert [p.number for p in again.parsed.paragraphs] == [str(n) for n in range(1, 55)]
+    assert [p.text for p in again.parsed.paragraphs] == [p.text for p in expected.parsed.paragraphs]
+    assert _items(again) == _items(expected)

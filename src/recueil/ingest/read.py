@@ -27,7 +27,8 @@ Formats and libraries:
 - DOCX: `python-docx`; the body's paragraphs and tables in document order (inside content
   controls and tracked insertions too; deleted text, field codes, text boxes, headers,
   footers and footnotes are not read). A table row becomes one line of tab-separated cell
-  texts, the shape of the thematic index in the text export.
+  texts, the shape of the thematic index in the text export. Paragraphs numbered by Word
+  (list numbering, not text) get the number Word draws (`_Numbering`).
 - HTML (.html, .htm): lxml's HTML parser; one block element per paragraph, `<ol>`
   numbers written out, scripts/styles/head skipped (see `_html_text`).
 
@@ -642,22 +643,144 @@ def _docx_text(data: bytes, path: Path, max_bytes: int) -> str:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zip CRC errors, malformed XML, missing parts, ...
         raise IngestError(path, f"corrupt .docx ({type(exc).__name__}: {exc})") from exc
-    return "\n\n".join(b for b in _docx_blocks(document.element.body) if b.strip())
+    numbering = _Numbering(document)
+    blocks = _docx_blocks(document.element.body, numbering)
+    return "\n\n".join(b for b in blocks if b.strip())
 
 
-def _docx_blocks(container) -> Iterator[str]:
+def _docx_blocks(container, numbering: _Numbering | None = None) -> Iterator[str]:
     """Paragraphs and tables of a body (or cell) in document order, one string each."""
     for child in container:
         if child.tag == f"{_W}p":
-            yield _paragraph_text(child)
+            text = _paragraph_text(child)
+            label = numbering.label(child) if numbering is not None and text.strip() else ""
+            yield f"{label} {text.lstrip()}" if label else text
         elif child.tag == f"{_W}tbl":
-            yield "\n".join(_row_line(tr) for tr in _children(child, "tr"))
+            yield "\n".join(_row_line(tr, numbering) for tr in _children(child, "tr"))
         elif child.tag in (f"{_W}sdt", f"{_W}customXml", f"{_W}ins"):
             content = child.find(f"{_W}sdtContent")
-            yield from _docx_blocks(content if content is not None else child)
+            yield from _docx_blocks(content if content is not None else child, numbering)
 
 
-def _row_line(tr) -> str:
+class _Numbering:
+    """The numbers Word draws for automatically numbered paragraphs ("1.", "a)", "iv.").
+
+    UN documents saved from Word often number their paragraphs with list numbering: the
+    number is not in the text, so it is computed here from `word/numbering.xml` (levels'
+    start, format and text such as "%1." or "(%2)"), the paragraph's own `w:numPr` or its
+    style's (following `basedOn`). Counters are kept per list (abstract numbering, or the
+    `w:num` when it restarts the numbering); a level's counter restarts when a higher
+    level advances. Bullets and unknown formats give no label.
+    """
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, list[int]] = {}
+        self.styles: dict[str, tuple[str | None, int | None, str | None]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            root = None
+        if root is not None:
+            for abstract in root.findall(f"{_W}abstractNum"):
+                levels = {}
+                for lvl in abstract.findall(f"{_W}lvl"):
+                    start = lvl.find(f"{_W}start")
+                    fmt = lvl.find(f"{_W}numFmt")
+                    text = lvl.find(f"{_W}lvlText")
+                    levels[_int_attr(lvl, "ilvl", 0)] = (
+                        _int_val(start, 1) if start is not None else 1,
+                        fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
+                        text.get(f"{_W}val", "") if text is not None else "",
+                    )
+                self.levels[abstract.get(f"{_W}abstractNumId")] = levels
+            for num in root.findall(f"{_W}num"):
+                ref = num.find(f"{_W}abstractNumId")
+                overrides = {}
+                for override in num.findall(f"{_W}lvlOverride"):
+                    start = override.find(f"{_W}startOverride")
+                    if start is not None:
+                        overrides[_int_attr(override, "ilvl", 0)] = _int_val(start, 1)
+                if ref is not None:
+                    self.nums[num.get(f"{_W}numId")] = (ref.get(f"{_W}val"), overrides)
+        for style in document.styles.element.findall(f"{_W}style"):
+            num_pr = style.find(f"{_W}pPr/{_W}numPr")
+            based = style.find(f"{_W}basedOn")
+            num_id = num_pr.find(f"{_W}numId") if num_pr is not None else None
+            ilvl = num_pr.find(f"{_W}ilvl") if num_pr is not None else None
+            self.styles[style.get(f"{_W}styleId")] = (
+                num_id.get(f"{_W}val") if num_id is not None else None,
+                _int_val(ilvl, 0) if ilvl is not None else None,
+                based.get(f"{_W}val") if based is not None else None,
+            )
+
+    def _from_style(self, style_id: str | None) -> tuple[str | None, int]:
+        seen = set()
+        while style_id and style_id not in seen:
+            seen.add(style_id)
+            num_id, ilvl, based = self.styles.get(style_id, (None, None, None))
+            if num_id is not None:
+                return num_id, ilvl or 0
+            style_id = based
+        return None, 0
+
+    def label(self, p) -> str:
+        ppr = p.find(f"{_W}pPr")
+        if ppr is None:
+            return ""
+        num_pr = ppr.find(f"{_W}numPr")
+        style = ppr.find(f"{_W}pStyle")
+        num_id, ilvl = self._from_style(style.get(f"{_W}val") if style is not None else None)
+        if num_pr is not None:
+            own_id, own_lvl = num_pr.find(f"{_W}numId"), num_pr.find(f"{_W}ilvl")
+            num_id = own_id.get(f"{_W}val") if own_id is not None else num_id
+            ilvl = _int_val(own_lvl, 0) if own_lvl is not None else ilvl
+        if not num_id or num_id == "0" or num_id not in self.nums:
+            return ""
+        abstract_id, overrides = self.nums[num_id]
+        levels = self.levels.get(abstract_id, {})
+        if ilvl not in levels or ilvl > 8 or _format_number(1, levels[ilvl][1]) is None:
+            return ""  # bullets and unknown formats: no label (and no count)
+        key = f"num{num_id}" if overrides else abstract_id
+        counts = self.counters.setdefault(key, [0] * 9)
+        start = overrides.get(ilvl, levels[ilvl][0])
+        counts[ilvl] = start if counts[ilvl] == 0 else counts[ilvl] + 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0
+        text = levels[ilvl][2]
+        for level in range(ilvl + 1):
+            if f"%{level + 1}" in text:
+                lvl = levels.get(level, (1, "decimal", ""))
+                shown = _format_number(counts[level] or lvl[0], lvl[1])
+                if shown is None:
+                    return ""
+                text = text.replace(f"%{level + 1}", shown)
+        return text.strip()
+
+
+def _format_number(n: int, fmt: str) -> str | None:
+    if fmt in ("decimal", "decimalZero"):
+        return str(n) if fmt == "decimal" else f"{n:02d}"
+    if fmt in ("lowerLetter", "upperLetter"):
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt in ("lowerRoman", "upperRoman"):
+        from recueil.ingest.sequence_check import _to_roman
+
+        roman = _to_roman(n)
+        return roman.upper() if fmt == "upperRoman" else roman
+    return None  # bullet, none, ordinal words …: no label
+
+
+def _int_attr(element, name: str, default: int) -> int:
+    try:
+        return int(element.get(f"{_W}{name}", default))
+    except ValueError:
+        return default
+
+
+def _row_line(tr, numbering: _Numbering | None = None) -> str:
     """One table row as tab-separated cell texts; merged cells keep their grid columns."""
     cells: list[str] = []
     tr_pr = tr.find(f"{_W}trPr")
@@ -665,7 +788,7 @@ def _row_line(tr) -> str:
     if before is not None:
         cells += [""] * _int_val(before, 0)
     for tc in _children(tr, "tc"):
-        text = " ".join(b for b in _docx_blocks(tc) if b.strip())
+        text = " ".join(b for b in _docx_blocks(tc, numbering) if b.strip())
         cells.append(re.sub(r"[\t\n]+", " ", text))
         span = tc.find(f"{_W}tcPr/{_W}gridSpan")
         if span is not None:
