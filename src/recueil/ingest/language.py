@@ -54,3 +54,50 @@ def detect_language(text: str, *, sample: int = 20000) -> str:
         if share > best_share:
             best, best_share = code, share
     return best if best_share >= MIN_SHARE else "und"
+
+
+# --- ordinals ("Twenty-eighth session", "Douzième session") --------------------------------
+
+_ORDINAL_WORDS = {
+    "en": {
+        "units": ("first second third fourth fifth sixth seventh eighth ninth").split(),
+        "teens": ("tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth "
+                  "seventeenth eighteenth nineteenth").split(),
+        "tens": "twenty thirty forty fifty sixty seventy eighty ninety".split(),
+        "tens_ord": ("twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth "
+                     "ninetieth").split(),
+    },
+    "fr": {
+        "units": ("premier deuxième troisième quatrième cinquième sixième septième huitième "
+                  "neuvième").split(),
+        "teens": ("dixième onzième douzième treizième quatorzième quinzième seizième "
+                  "dix-septième dix-huitième dix-neuvième").split(),
+        "tens": "vingt trente quarante cinquante soixante soixante-dix quatre-vingt "
+                "quatre-vingt-dix".split(),
+        "tens_ord": ("vingtième trentième quarantième cinquantième soixantième "
+                     "soixante-dixième quatre-vingtième quatre-vingt-dixième").split(),
+    },
+}  # fmt: skip
+
+
+def ordinal_number(word: str, language: str = "en") -> int | None:
+    """`Twenty-eighth` -> 28, `Douzième` -> 12 (1-99); None when not an ordinal word."""
+    table = _ORDINAL_WORDS.get(language)
+    if table is None:
+        return None
+    w = word.strip().lower().replace("–", "-")
+    if language == "fr":
+        w = w.replace("première", "premier").replace("unième", "premier")
+        w = re.sub(r"-et-", "-", w)
+    if w in table["units"]:
+        return table["units"].index(w) + 1
+    if w in table["teens"]:
+        return table["teens"].index(w) + 10
+    if w in table["tens_ord"]:
+        return (table["tens_ord"].index(w) + 2) * 10
+    for i, tens in sorted(enumerate(table["tens"]), key=lambda t: -len(t[1])):
+        if w.startswith(tens + "-"):
+            rest = ordinal_number(w[len(tens) + 1 :], language)
+            if rest is not None and rest < 20:
+                return (i + 2) * 10 + rest
+    return None
