@@ -8,21 +8,33 @@ replaces an adopted text.
 
 Rule table (English | French; a new language is a new column in `RULES`):
 
-| what | rule |
-|------|------|
-| symbol | first cover line that is a UN symbol alone (`A/RES/80/228`, `A/C.3/80/L.5`, `E/CN.15/2024/L.3/Rev.1`) |
-| draft | symbol with `/L.N`, or "Distr.: Limited" / "Distr. limitée", or "draft resolution" / "projet de résolution" |
-| adopted on | "Resolution adopted by the General Assembly on 18 December 2025" / "Résolution adoptée par l'Assemblée générale le 18 décembre 2025" |
-| title | "80/228. Title" (adopted) or the lines after "…: draft resolution" (draft), up to a blank line |
-| body starts | "The General Assembly," / "L'Assemblée générale," (also Economic and Social Council, Commission on …, Conference of the Parties, Human Rights Council) |
-| page furniture | lines around a page count `2/14`: the symbol, the job number `25-20946`, the running title — removed |
-| footnotes | from a `_____` rule to the next page furniture or the end — removed; their calls (`Crime,2`, `Women, 6`) removed in order 1, 2, 3 … |
-| preambular paragraph | before the first numbered paragraph, a line starting with an opener word (`Recalling`, `Deeply concerned`, `Rappelant`, `Profondément préoccupée`; English `-ing`/`-ed` words, French `-ant` words) after a line ending in `,` `;` `:` or a blank |
-| operative paragraph | `N.` at a line start, N = 1, 2, 3 … in sequence; with no numbered paragraph, each paragraph starting with an operative verb (`Adopts`, `Décide`) is op.1, op.2 … (derived numbers) |
-| subparagraph | `(a)` at a line start in sequence; `(i)`, `(ii)` … under a letter; `(i)` after `(h)` is a letter |
-| end of operative part | "69th plenary meeting" / "69e séance plénière", or the annex heading |
-| annex | "Annex" / "Annexe" alone on a line; its numbered paragraphs are `annex.N` |
-| gaps | a paragraph number that skips, or a number left after the last one read, refuses the file |
+- symbol: first cover line that is a UN symbol alone (`A/RES/80/228`, `A/C.3/80/L.5`,
+  `E/CN.15/2024/L.3/Rev.1`)
+- draft: symbol with `/L.N`, or "Distr.: Limited" / "Distr. limitée", or "draft resolution"
+  / "projet de résolution"
+- adopted on: "Resolution adopted by the General Assembly on 18 December 2025" / "Résolution
+  adoptée par l'Assemblée générale le 18 décembre 2025"
+- title: "80/228. Title" (adopted) or the lines after "…: draft resolution" (draft), up to a
+  blank line
+- body starts: "The General Assembly," / "L'Assemblée générale," (also Economic and Social
+  Council, Commission on …, Conference of the Parties, Human Rights Council)
+- page furniture: lines around a page count `2/14`: the symbol, the job number `25-20946`,
+  the running title — removed
+- footnotes: from a `_____` rule to the next page furniture or the end — removed; their
+  calls (`Crime,2`, `Women, 6`) removed in order 1, 2, 3 …
+- preambular paragraph: before the first numbered paragraph, a line starting with an opener
+  word (`Recalling`, `Deeply concerned`, `Rappelant`, `Profondément préoccupée`; English
+  `-ing`/`-ed` words, French `-ant` words) after a line ending in `,` `;` `:` or a blank
+- operative paragraph: `N.` at a line start, N = 1, 2, 3 … in sequence; with no numbered
+  paragraph, each paragraph starting with an operative verb (`Adopts`, `Décide`) is op.1,
+  op.2 … (derived numbers)
+- subparagraph: `(a)` at a line start in sequence; `(i)`, `(ii)` … under a letter; `(i)`
+  after `(h)` is a letter
+- end of operative part: "69th plenary meeting" / "69e séance plénière", or the annex
+  heading
+- annex: "Annex" / "Annexe" alone on a line; its numbered paragraphs are `annex.N`
+- gaps: a paragraph number that skips, or a number left after the last one read, refuses the
+  file
 """
 
 from __future__ import annotations
@@ -83,7 +95,8 @@ class Rules:
 RULES: dict[str, Rules] = {
     "en": Rules(
         adopted_by=re.compile(
-            r"Resolution\s+adopted\s+by\s+the\s+(?P<body>[A-Z][\w ,]+?)\s+on\s+(?P<date>\d{1,2}\s+\w+\s+\d{4})"
+            r"Resolution\s+adopted\s+by\s+the\s+(?P<body>[A-Z][\w ,]+?)\s+on\s+"
+            r"(?P<date>\d{1,2}\s+\w+\s+\d{4})"
         ),
         draft=re.compile(r"\bdraft\s+(?:resolution|decision)\b", re.IGNORECASE),
         limited=re.compile(r"Distr\.?:?\s*Limited", re.IGNORECASE),
@@ -108,7 +121,8 @@ RULES: dict[str, Rules] = {
     ),
     "fr": Rules(
         adopted_by=re.compile(
-            r"Résolution\s+adoptée\s+par\s+(?:l['’]|le\s+|la\s+)(?P<body>[\w ,éè]+?)\s+le\s+(?P<date>\d{1,2}(?:er)?\s+\w+\s+\d{4})"
+            r"Résolution\s+adoptée\s+par\s+(?:l['’]|le\s+|la\s+)(?P<body>[\w ,éè]+?)\s+le\s+"
+            r"(?P<date>\d{1,2}(?:er)?\s+\w+\s+\d{4})"
         ),
         draft=re.compile(r"\bprojet\s+de\s+(?:résolution|décision)\b", re.IGNORECASE),
         limited=re.compile(r"Distr\.?:?\s*limitée", re.IGNORECASE),
@@ -222,7 +236,8 @@ def _strip_calls(text: str, numbers: list[int]) -> tuple[str, list[int]]:
     """
     while numbers:
         found = None
-        for skip, n in enumerate(numbers[:3]):
+        skip = 0
+        for idx, n in enumerate(numbers[:3]):
             for pattern in (
                 rf"(?:(?<=[A-Za-z\u2019\u201d)\]])|(?<=[,.;:]) ?|(?<=\b(?:19|20)\d\d))({n})"
                 r"(?=[\s,.;:)]|$)",
@@ -231,6 +246,7 @@ def _strip_calls(text: str, numbers: list[int]) -> tuple[str, list[int]]:
                 m = re.search(pattern, text)
                 if m:
                     found = (m.start(1) if "A-Z][a-z]+(" in pattern else m.start(), m.end(1))
+                    skip = idx
                     break
             if found:
                 break
@@ -491,8 +507,7 @@ def parse_resolution(
     numbers = list(range(1, n_notes + 1))
     items = []
     for para in builder.tops:
-        if para.kind != ItemKind.PREAMBULAR or True:
-            builder.split_subparagraphs(para)
+        builder.split_subparagraphs(para)
         item, numbers = _item(lines, para, symbol, status, lang, numbers)
         items.append(item)
     adopted = None

@@ -7,18 +7,24 @@ no symbol gets a stable derived id `UPR-<State>-HRC<session>` (`UPR-Senegal-HRC1
 
 Rule table (English | French; a new language is a new entry in `RULES`):
 
-| what | rule |
-|------|------|
-| kind | "Report of the Working Group on the Universal Periodic Review" / "Rapport du Groupe de travail sur l'Examen périodique universel" on the cover |
-| symbol | `A/HRC/N/N` at a line start on the cover (not "Previously issued under document symbol …") |
-| State under review | first line after the report title that is not a footnote (`* …`) |
-| HRC session | "Human Rights Council Twelfth session" / "Conseil des droits de l'homme Douzième session" |
-| section | heading "II. Conclusions and/or recommendations" / "II. Conclusions et/ou recommandations" (not the contents line), up to "Annex"/"Annexe" or the next roman heading |
-| recommendation | `P.n` (`86.1.`, `145.1`) anywhere, n = 1, 2, 3 … in sequence, or `n.` at a line start, numbering restarting after each paragraph `P.` |
-| recommending States | the parenthesised lists that end a clause (`… (Brazil, Algeria); … (Mexico)`), nested parentheses kept (`Iran (Islamic Republic of)`) |
-| response | the paragraph's introduction: "enjoy the support of" → supported; "will be examined by" / "will examine" → to be examined; "did not enjoy the support" / "noted" → noted; otherwise none |
-| footnotes | lines `2 The recommendation as read out …` inside the section are left out |
-| gaps | a recommendation number that skips or repeats refuses the file |
+- kind: "Report of the Working Group on the Universal Periodic Review" / "Rapport du Groupe
+  de travail sur l'Examen périodique universel" on the cover
+- symbol: `A/HRC/N/N` at a line start on the cover (not "Previously issued under document
+  symbol …")
+- State under review: first line after the report title that is not a footnote (`* …`)
+- HRC session: "Human Rights Council Twelfth session" / "Conseil des droits de l'homme
+  Douzième session"
+- section: heading "II. Conclusions and/or recommendations" / "II. Conclusions et/ou
+  recommandations" (not the contents line), up to "Annex"/"Annexe" or the next roman heading
+- recommendation: `P.n` (`86.1.`, `145.1`) anywhere, n = 1, 2, 3 … in sequence, or `n.` at a
+  line start, numbering restarting after each paragraph `P.`
+- recommending States: the parenthesised lists that end a clause (`… (Brazil, Algeria); …
+  (Mexico)`), nested parentheses kept (`Iran (Islamic Republic of)`)
+- response: the paragraph's introduction: "enjoy the support of" → supported; "will be
+  examined by" / "will examine" → to be examined; "did not enjoy the support" / "noted" →
+  noted; otherwise none
+- footnotes: lines `2 The recommendation as read out …` inside the section are left out
+- gaps: a recommendation number that skips or repeats refuses the file
 """
 
 from __future__ import annotations
