@@ -271,8 +271,11 @@ class Ref:
             if seg.isdigit():
                 return (1, int(seg), "")
             prev = self.path[i - 1] if i else ""
-            if prev and not prev.isdigit() and prev not in ("al", *SYMBOL_PREFIXES) and is_roman(
-                seg
+            if (
+                prev
+                and not prev.isdigit()
+                and prev not in ("al", *SYMBOL_PREFIXES)
+                and is_roman(seg)
             ):
                 return (2, from_roman(seg), "")  # i, ii, iii under a lettered paragraph
             return (3, 0, seg)

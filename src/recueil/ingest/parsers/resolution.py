@@ -344,7 +344,8 @@ class _Builder:
         if left and seen_number:
             i = left[0]
             raise self.error(
-                i, f"paragraph {_NUMBER_RE.match(self.lines[i]).group(1)}. found after the "
+                i,
+                f"paragraph {_NUMBER_RE.match(self.lines[i]).group(1)}. found after the "
                 f"last paragraph in sequence ({expected - 1}.): gap or misplaced number",
             )
 
@@ -365,8 +366,7 @@ class _Builder:
                 next_letter = chr(ord("a") + letter)
                 next_roman = _ROMANS[roman_n] if roman_n < len(_ROMANS) else None
                 is_letter = label == next_letter and not (
-                    label == "i" and letter_para is not None and next_roman == "i"
-                    and letter < 8
+                    label == "i" and letter_para is not None and next_roman == "i" and letter < 8
                 )
                 if label == next_letter and label in ("i", "v", "x") and letter >= 8:
                     is_letter = True
@@ -463,11 +463,11 @@ def parse_resolution(
 ) -> ParsedDocument:
     """Parse a resolution/decision document (adopted or draft); see the module docstring."""
     lines = text.split("\n")
-    lang = language or detect_language(text)
+    lang = detect_language(text)
+    if lang == "und":  # the text does not show it: the hint names it
+        lang = language or "en"
     rules = RULES.get(lang, RULES["en"])
-    printed = next(
-        (m.group(1) for line in lines[:40] if (m := SYMBOL_LINE_RE.match(line))), None
-    )
+    printed = next((m.group(1) for line in lines[:40] if (m := SYMBOL_LINE_RE.match(line))), None)
     symbol = printed or symbol
     if not symbol:
         raise IngestError(
@@ -481,7 +481,7 @@ def parse_resolution(
         raise IngestError(
             path,
             "resolution without its opening ('The General Assembly,' / "
-            "\"L'Assemblée générale,\" or another UN body) before the paragraphs",
+            '"L\'Assemblée générale," or another UN body) before the paragraphs',
         )
     title, title_line = _title(lines, 0, start, draft, rules)
     furniture = _furniture(lines, symbol, title)
@@ -489,9 +489,7 @@ def parse_resolution(
     dropped = furniture | footnotes
     keep = [i for i in range(start + 1, len(lines)) if i not in dropped]
     annex_at = next((i for i in keep if rules.annex.match(lines[i])), None)
-    end_ops = next(
-        (i for i in keep if rules.plenary.match(lines[i]) or i == annex_at), len(lines)
-    )
+    end_ops = next((i for i in keep if rules.plenary.match(lines[i]) or i == annex_at), len(lines))
     builder = _Builder(lines, keep, symbol, path, rules)
     builder.read([i for i in keep if i < end_ops], "op", ItemKind.OPERATIVE, preamble=True)
     if annex_at is not None:

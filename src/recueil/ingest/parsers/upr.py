@@ -58,36 +58,72 @@ class Rules:
 
 RULES: dict[str, Rules] = {
     "en": Rules(
-        title=re.compile(r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s*Periodic"
-                         r"\s+Review", re.IGNORECASE),  # fmt: skip
+        title=re.compile(
+            r"Report\s+of\s+the\s+Working\s+Group\s+on\s+the\s+Universal\s*Periodic"
+            r"\s+Review",
+            re.IGNORECASE,
+        ),  # fmt: skip
         session=re.compile(r"Human\s+Rights\s+Council\s+([A-Za-z-]+)\s+session", re.IGNORECASE),
-        section=re.compile(r"^[ \t]*II\.\s*Conclusions\s+and/or\s+recommendations\b(?!.*\.{4})",
-                           re.IGNORECASE | re.MULTILINE),  # fmt: skip
+        section=re.compile(
+            r"^[ \t]*II\.\s*Conclusions\s+and/or\s+recommendations\b(?!.*\.{4})",
+            re.IGNORECASE | re.MULTILINE,
+        ),  # fmt: skip
         end=re.compile(r"^[ \t]*(?:Annex\b|III\.\s)", re.MULTILINE),
         responses=(
-            (re.compile(r"did\s+not\s+enjoy\s+the\s+support|will\s+be\s+noted|were\s+noted|"
-                        r"not\s+supported", re.IGNORECASE), UprResponse.NOTED),  # fmt: skip
-            (re.compile(r"enjoy\s+the\s+support|are\s+supported|have\s+been\s+accepted|"
-                        r"were\s+accepted", re.IGNORECASE), UprResponse.SUPPORTED),  # fmt: skip
-            (re.compile(r"will\s+be\s+examined|will\s+examine", re.IGNORECASE),
-             UprResponse.TO_BE_EXAMINED),  # fmt: skip
+            (
+                re.compile(
+                    r"did\s+not\s+enjoy\s+the\s+support|will\s+be\s+noted|were\s+noted|"
+                    r"not\s+supported",
+                    re.IGNORECASE,
+                ),
+                UprResponse.NOTED,
+            ),  # fmt: skip
+            (
+                re.compile(
+                    r"enjoy\s+the\s+support|are\s+supported|have\s+been\s+accepted|"
+                    r"were\s+accepted",
+                    re.IGNORECASE,
+                ),
+                UprResponse.SUPPORTED,
+            ),  # fmt: skip
+            (
+                re.compile(r"will\s+be\s+examined|will\s+examine", re.IGNORECASE),
+                UprResponse.TO_BE_EXAMINED,
+            ),  # fmt: skip
         ),
     ),
     "fr": Rules(
-        title=re.compile(r"Rapport\s+du\s+Groupe\s+de\s+travail\s+sur\s+l['’]Examen\s+périodique"
-                         r"\s+universel", re.IGNORECASE),  # fmt: skip
-        session=re.compile(r"Conseil\s+des\s+droits\s+de\s+l['’]homme\s+([\w-]+)\s+session",
-                           re.IGNORECASE),  # fmt: skip
-        section=re.compile(r"^[ \t]*II\.\s*Conclusions\s+et/ou\s+recommandations\b(?!.*\.{4})",
-                           re.IGNORECASE | re.MULTILINE),  # fmt: skip
+        title=re.compile(
+            r"Rapport\s+du\s+Groupe\s+de\s+travail\s+sur\s+l['’]Examen\s+périodique"
+            r"\s+universel",
+            re.IGNORECASE,
+        ),  # fmt: skip
+        session=re.compile(
+            r"Conseil\s+des\s+droits\s+de\s+l['’]homme\s+([\w-]+)\s+session", re.IGNORECASE
+        ),  # fmt: skip
+        section=re.compile(
+            r"^[ \t]*II\.\s*Conclusions\s+et/ou\s+recommandations\b(?!.*\.{4})",
+            re.IGNORECASE | re.MULTILINE,
+        ),  # fmt: skip
         end=re.compile(r"^[ \t]*(?:Annexe\b|III\.\s)", re.MULTILINE),
         responses=(
-            (re.compile(r"n['’]ont\s+pas\s+recueilli\s+l['’]appui|prend\s+note|pris\s+note",
-                        re.IGNORECASE), UprResponse.NOTED),  # fmt: skip
-            (re.compile(r"recueilli\s+l['’]appui|bénéficient\s+du\s+soutien|acceptées",
-                        re.IGNORECASE), UprResponse.SUPPORTED),  # fmt: skip
-            (re.compile(r"seront\s+examinées|examinera", re.IGNORECASE),
-             UprResponse.TO_BE_EXAMINED),  # fmt: skip
+            (
+                re.compile(
+                    r"n['’]ont\s+pas\s+recueilli\s+l['’]appui|prend\s+note|pris\s+note",
+                    re.IGNORECASE,
+                ),
+                UprResponse.NOTED,
+            ),  # fmt: skip
+            (
+                re.compile(
+                    r"recueilli\s+l['’]appui|bénéficient\s+du\s+soutien|acceptées", re.IGNORECASE
+                ),
+                UprResponse.SUPPORTED,
+            ),  # fmt: skip
+            (
+                re.compile(r"seront\s+examinées|examinera", re.IGNORECASE),
+                UprResponse.TO_BE_EXAMINED,
+            ),  # fmt: skip
         ),
     ),
 }
@@ -158,7 +194,9 @@ def _clean(raw: str) -> str:
 def parse_upr_report(
     text: str, path: str | None = None, *, symbol: str | None = None, language: str | None = None
 ) -> ParsedDocument:
-    lang = language or detect_language(text)
+    lang = detect_language(text)
+    if lang == "und":  # the text does not show it: the hint names it
+        lang = language or "en"
     rules = RULES.get(lang, RULES["en"])
     head = text[:4000]
     title_m = rules.title.search(head)
@@ -199,8 +237,8 @@ def parse_upr_report(
     doc = ParsedDocument(
         kind=DocumentKind.UPR_REPORT,
         title=f"Report of the Working Group on the Universal Periodic Review: {state}"
-        if lang == "en" else f"Rapport du Groupe de travail sur l'Examen périodique universel : "
-        f"{state}",
+        if lang == "en"
+        else f"Rapport du Groupe de travail sur l'Examen périodique universel : {state}",
         symbol=None if derived else symbol,
         body="Human Rights Council" if lang == "en" else "Conseil des droits de l'homme",
         session=session,
