@@ -50,6 +50,10 @@ class ItemOut(Schema):
     themes: list[str]
     source_file: str
     line: int | None
+    language: str
+    document_kind: str
+    recommending_states: list[str]
+    response: str | None
 
 
 class ItemPage(Schema):

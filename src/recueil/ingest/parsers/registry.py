@@ -214,7 +214,7 @@ def unknown_kind_error(path) -> IngestError:
     looked = "; ".join(f"{p.kind.value}: {p.looks_for}" for p in PARSERS)
     return IngestError(
         path,
-        f"unknown kind of document: none of the kinds recueil reads matched ({looked}). "
+        f"unknown structure: none of the kinds of document recueil reads matched ({looked}). "
         "If the text is one of these kinds, name it with --kind or in manifest.toml",
     )
 
