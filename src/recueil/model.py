@@ -163,6 +163,11 @@ _SYMBOL_REF_RE = re.compile(
 )
 # the first path segment of a symbol-cited item: preamble, operative part, annex
 SYMBOL_PREFIXES = ("pp", "op", "annex")
+_ANNEX_RE = re.compile(r"^annex\d*$")  # `annex`, or `annex1`, `annex2` … when several
+
+
+def is_symbol_prefix(seg: str) -> bool:
+    return seg in ("pp", "op") or bool(_ANNEX_RE.match(seg))
 
 
 @dataclass(frozen=True, order=False)
@@ -191,7 +196,7 @@ class Ref:
     def __post_init__(self) -> None:
         if not self.path:
             raise ValueError("a reference needs at least a paragraph number")
-        if self.path[0] in ("al", *SYMBOL_PREFIXES) and len(self.path) < 2:
+        if (self.path[0] == "al" or is_symbol_prefix(self.path[0])) and len(self.path) < 2:
             raise ValueError(f"a reference needs the paragraph number: {self.path[0]}.N")
         if (self.part == Part.S) != bool(self.symbol):
             raise ValueError("a symbol reference is part S and needs its symbol")
@@ -266,15 +271,18 @@ class Ref:
         """Document order: part, meeting, preamble before operative, numbers numerically."""
 
         def seg_key(i: int, seg: str) -> tuple[int, int, str]:
-            if seg == "al" or (i == 0 and seg in SYMBOL_PREFIXES):
-                return (0, 0 if seg in ("al", "pp") else SYMBOL_PREFIXES.index(seg), "")
+            if seg == "al" or (i == 0 and is_symbol_prefix(seg)):
+                if seg in ("al", "pp"):
+                    return (0, 0, "")
+                return (0, 1, "") if seg == "op" else (0, 2 + int(seg[5:] or 0), "")
             if seg.isdigit():
                 return (1, int(seg), "")
             prev = self.path[i - 1] if i else ""
             if (
                 prev
                 and not prev.isdigit()
-                and prev not in ("al", *SYMBOL_PREFIXES)
+                and prev != "al"
+                and not (i == 1 and is_symbol_prefix(prev))
                 and is_roman(seg)
             ):
                 return (2, from_roman(seg), "")  # i, ii, iii under a lettered paragraph

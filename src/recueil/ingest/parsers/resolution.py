@@ -32,7 +32,10 @@ Rule table (English | French; a new language is a new column in `RULES`):
   after `(h)` is a letter
 - end of operative part: "69th plenary meeting" / "69e séance plénière", or the annex
   heading
-- annex: "Annex" / "Annexe" alone on a line; its numbered paragraphs are `annex.N`
+- annex: "Annex" / "Annexe" (or "Annex II") alone on a line; its numbered paragraphs are
+  `annex.N`, or `annex1.N`, `annex2.N` … when the resolution has several annexes; an annex
+  without numbered paragraphs is reported as a warning
+- restart: a paragraph numbered 1. again outside an annex heading refuses the file
 - gaps: a paragraph number that skips, or a number left after the last one read, refuses the
   file
 """
@@ -271,7 +274,7 @@ class _Para:
 
 
 def _first_word(line: str) -> str:
-    m = re.match(r"\s*([^\W\d_][\w’'-]*)", line)
+    m = re.match(r"[\s*_\"“]*([^\W\d_][\w’'-]*)", line)
     return m.group(1) if m else ""
 
 
@@ -315,6 +318,12 @@ class _Builder:
             if m and int(m.group(1)) > expected and current is not None and seen_number:
                 raise self.error(
                     i, f"expected paragraph {expected}., found {m.group(1)}. (gap in numbering)"
+                )
+            if m and int(m.group(1)) == 1 and expected > 2 and seen_number:
+                raise self.error(
+                    i,
+                    f"numbering restarts at 1. after {expected - 1}. (a second list "
+                    "without an 'Annex' heading?)",
                 )
             if not line.strip():
                 if current is not None:
@@ -488,15 +497,24 @@ def parse_resolution(
     footnotes, n_notes = _footnotes(lines, furniture)
     dropped = furniture | footnotes
     keep = [i for i in range(start + 1, len(lines)) if i not in dropped]
-    annex_at = next((i for i in keep if rules.annex.match(lines[i])), None)
+    annexes = [i for i in keep if rules.annex.match(lines[i])]
+    annex_at = annexes[0] if annexes else None
     end_ops = next((i for i in keep if rules.plenary.match(lines[i]) or i == annex_at), len(lines))
     builder = _Builder(lines, keep, symbol, path, rules)
     builder.read([i for i in keep if i < end_ops], "op", ItemKind.OPERATIVE, preamble=True)
-    if annex_at is not None:
-        first_no = next((i for i in keep if i > annex_at and _NUMBER_RE.match(lines[i])), None)
-        if first_no is not None:
-            builder.read([i for i in keep if i >= first_no], "annex", ItemKind.ANNEX,
-                         preamble=False)  # fmt: skip
+    warnings = []
+    for k, at in enumerate(annexes):
+        stop = annexes[k + 1] if k + 1 < len(annexes) else len(lines)
+        prefix = "annex" if len(annexes) == 1 else f"annex{k + 1}"
+        region = [i for i in keep if at < i < stop]
+        first_no = next((i for i in region if _NUMBER_RE.match(lines[i])), None)
+        if first_no is None:
+            warnings.append(
+                f"line {at + 1}: {lines[at].strip()} has no numbered paragraph; its text is "
+                "not read as items"
+            )
+            continue
+        builder.read([i for i in region if i >= first_no], prefix, ItemKind.ANNEX, preamble=False)
     if not any(p.kind in (ItemKind.OPERATIVE, ItemKind.ANNEX) for p in builder.tops):
         raise IngestError(
             path, f"{symbol}: no operative paragraph found after line {start + 1}", line=start + 1
@@ -539,6 +557,7 @@ def parse_resolution(
         language=lang,
         distribution=Distribution.LIMITED if draft else Distribution.GENERAL,
         items=items,
+        warnings=warnings,
     )
 
 
