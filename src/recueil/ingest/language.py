@@ -86,6 +86,9 @@ def ordinal_number(word: str, language: str = "en") -> int | None:
     if table is None:
         return None
     w = word.strip().lower().replace("–", "-")
+    m = re.fullmatch(r"(\d{1,4})(?:st|nd|rd|th|e|er|re|ème)?", w)
+    if m:
+        return int(m.group(1)) or None
     if language == "fr":
         w = w.replace("première", "premier").replace("unième", "premier")
         w = re.sub(r"-et-", "-", w)

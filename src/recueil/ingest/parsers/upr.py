@@ -63,7 +63,7 @@ RULES: dict[str, Rules] = {
             r"\s+Review",
             re.IGNORECASE,
         ),  # fmt: skip
-        session=re.compile(r"Human\s+Rights\s+Council\s+([A-Za-z-]+)\s+session", re.IGNORECASE),
+        session=re.compile(r"Human\s+Rights\s+Council\s+([A-Za-z0-9-]+)\s+session", re.IGNORECASE),
         section=re.compile(
             r"^[ \t]*II\.\s*Conclusions\s+and/or\s+recommendations\b(?!.*\.{4})",
             re.IGNORECASE | re.MULTILINE,
@@ -72,16 +72,16 @@ RULES: dict[str, Rules] = {
         responses=(
             (
                 re.compile(
-                    r"did\s+not\s+enjoy\s+the\s+support|will\s+be\s+noted|were\s+noted|"
-                    r"not\s+supported",
+                    r"did\s+not\s+enjoy|(?:have|has|were|will)\s+(?:been\s+|be\s+)?noted|"
+                    r"not\s+supported|noted\s+by",
                     re.IGNORECASE,
                 ),
                 UprResponse.NOTED,
             ),  # fmt: skip
             (
                 re.compile(
-                    r"enjoy\s+the\s+support|are\s+supported|have\s+been\s+accepted|"
-                    r"were\s+accepted",
+                    r"enjoys?\s+the\s+support|are\s+supported|(?:have\s+been|were)\s+"
+                    r"(?:accepted|supported)|will\s+be\s+supported",
                     re.IGNORECASE,
                 ),
                 UprResponse.SUPPORTED,
@@ -136,9 +136,11 @@ _FURNITURE_RE = re.compile(
 
 
 def detect(text: str) -> float:
+    """A UPR report prints its title on the cover and has a conclusions section."""
     head = text[:4000]
-    if any(r.title.search(head) for r in RULES.values()):
-        return 0.9
+    for r in RULES.values():
+        if r.title.search(head) and r.section.search(text):
+            return 0.9
     return 0.0
 
 
@@ -215,10 +217,12 @@ def parse_upr_report(
     symbol = (printed.group(1) if printed else None) or symbol
     derived = False
     if not symbol:
-        if not state or not session:
+        year = re.search(r"\b(?:19|20)\d\d\b", head)
+        if not state or not (session or year):
             raise IngestError(path, "UPR report without a printed symbol, State or session; "
                               "give its symbol with --symbol or in manifest.toml")  # fmt: skip
-        symbol = f"UPR-{re.sub(r'[^A-Za-z0-9]+', '-', state).strip('-')}-HRC{session}"
+        when = f"HRC{session}" if session else year.group(0)
+        symbol = f"UPR-{re.sub(r'[^A-Za-z0-9]+', '-', state).strip('-')}-{when}"
         derived = True
     sections = [s for s in rules.section.finditer(text) if "...." not in
                 text[s.start() : text.find("\n", s.start())]]  # fmt: skip
