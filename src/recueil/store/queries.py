@@ -356,9 +356,11 @@ def publication_assignments(
     """(theme, adopted item) pairs for the thematic index, with the item's citation cells.
 
     Suggested assignments are not reviewed and never published (default `origins`)."""
-    qs = Assignment.objects.filter(
-        item__status=Status.ADOPTED.value, origin__in=list(origins)
-    ).select_related("item", "item__meeting", "theme", "theme__parent")
+    qs = (
+        Assignment.objects.filter(item__status=Status.ADOPTED.value, origin__in=list(origins))
+        .exclude(item__part="S")  # documents cited by symbol are not in the compendium
+        .select_related("item", "item__meeting", "theme", "theme__parent")
+    )
     if keys is not None:
         wanted = Q(pk__in=[])
         for part, number in keys:
