@@ -68,7 +68,7 @@ _JOB_RE = re.compile(r"^\s*\d{2}-\d{5}(?:\s*\([A-Z]\))?\s*$")
 _BARCODE_RE = re.compile(r"^\s*\*\d{7,}\*\s*$")
 _RULE_RE = re.compile(r"^\s*_{5,}\s*$")
 _NUMBER_RE = re.compile(r"^\s*(\d{1,3})\.(?=\s|$)")
-_SUB_RE = re.compile(r"^\s*\(([a-z]{1,5})\)(?=\s|$)")
+_SUB_RE = re.compile(r"^\s*\(?([a-z]{1,5})\)(?=\s|$)")  # (a) in English, a) in French
 _ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
            "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]  # fmt: skip
 _MONTHS = {
@@ -143,7 +143,7 @@ RULES: dict[str, Rules] = {
             "Reconnaissant Insistant Exprimant Gardant Constatant Estimant Affirmant".split()
         ),
         opener_suffixes=("ant", "ante", "ée", "ue"),
-        operative_suffixes=("e", "t"),
+        operative_suffixes=("",),  # any capitalised word that is not an opener
         date=re.compile(r"(\d{1,2})(?:er)?\s+([a-zéû]+)\s+(\d{4})"),
     ),
 }
@@ -274,8 +274,16 @@ class _Para:
 
 
 def _first_word(line: str) -> str:
-    m = re.match(r"[\s*_\"“]*([^\W\d_][\w’'-]*)", line)
-    return m.group(1) if m else ""
+    """The first word, a French reflexive pronoun joined to its verb (`Se félicitant`)."""
+    m = re.match(r"[\s*_\"“]*([^\W\d_][\w’'-]*)(?:\s+([^\W\d_][\w’'-]*))?", line)
+    if not m:
+        return ""
+    word = m.group(1)
+    if word in ("Se", "S’", "S'") and m.group(2):
+        return m.group(2)[:1].upper() + m.group(2)[1:]
+    if word[:2] in ("S’", "S'") and len(word) > 2:
+        return word[2:3].upper() + word[3:]
+    return word
 
 
 def _is_opener(word: str, rules: Rules) -> bool:
@@ -416,7 +424,7 @@ def _text_of(lines: list[str], para: _Para, numbers: list[int]) -> tuple[str, st
     raw = "\n".join(parts).strip()
     text = clean_text(raw)
     text, numbers = _strip_calls(text, numbers)
-    text = re.sub(r"\s+([,;.:])", r"\1", text) if text else text
+    text = re.sub(r"\s+([,.])", r"\1", text) if text else text  # French keeps " ;" " :"
     text = re.sub(r"(\w)- (\w)", _dehyphen, text)
     return raw, text.strip(), numbers
 
