@@ -149,10 +149,26 @@ RULES: dict[str, Rules] = {
 }
 
 
+INSTRUMENT_RE = re.compile(
+    r"^\s*(?P<kind>Resolution|Résolution|Decision|Décision)\s+(?P<number>\d+/\d+)\.?[ \t]*"
+    r"(?P<title>.*)$",
+    re.MULTILINE,
+)
+_BODY_ABBREVIATIONS = {
+    "Conference of the Parties": "COP", "Conférence des Parties": "COP",
+    "Commission on Crime Prevention": "CCPCJ", "Commission pour la prévention du crime": "CCPCJ",
+    "Economic and Social Council": "ECOSOC", "Conseil économique et social": "ECOSOC",
+    "Human Rights Council": "HRC", "Conseil des droits de l": "HRC",
+    "General Assembly": "GA", "Assemblée générale": "GA",
+}  # fmt: skip
+
+
 def detect(text: str) -> float:
     """How surely `text` is a resolution or draft resolution (0 = not at all)."""
     head = text[:5000]
     score = 0.0
+    if INSTRUMENT_RE.search(head):  # "Resolution 10/3" heading a COP/CCPCJ text
+        score += 0.3
     if re.search(r"^\s*[A-Z]+(?:/[A-Za-z0-9.]+)*/RES/", head, re.MULTILINE):
         score += 0.5
     for rules in RULES.values():
@@ -466,6 +482,15 @@ def _title(lines: list[str], start: int, end: int, draft: bool, rules: Rules) ->
     return "", -1
 
 
+def _next_line(lines: list[str], instrument: re.Match, end: int) -> str:
+    """The title printed on the lines after a bare "Resolution 10/3" heading."""
+    at = "\n".join(lines[:end])[: instrument.start("kind")].count("\n") + 1
+    j = at
+    while j < end and not lines[j].strip():
+        j += 1
+    return _gather(lines, j, lines[j].strip(), end) if j < end else ""
+
+
 def _gather(lines: list[str], i: int, first: str, end: int) -> str:
     parts = [first]
     j = i + 1
@@ -486,14 +511,21 @@ def parse_resolution(
     rules = RULES.get(lang, RULES["en"])
     printed = next((m.group(1) for line in lines[:40] if (m := SYMBOL_LINE_RE.match(line))), None)
     symbol = printed or symbol
+    start = next((i for i, line in enumerate(lines) if rules.body_start.match(line)), None)
+    instrument = INSTRUMENT_RE.search("\n".join(lines[:start])) if start is not None else None
+    derived = False
+    if not symbol and instrument is not None:  # "Resolution 10/3" of the COP, no symbol
+        body = rules.body_start.match(lines[start]).group("body")
+        short = next((v for k, v in _BODY_ABBREVIATIONS.items() if body.startswith(k)), "UN")
+        symbol = f"{short}-{instrument['kind'].capitalize()}-{instrument['number']}"
+        derived = True
     if not symbol:
         raise IngestError(
             path,
-            "resolution without a printed symbol (expected e.g. 'A/RES/80/228' on the cover); "
-            "give it with --symbol or in manifest.toml",
+            "resolution without a printed symbol (expected e.g. 'A/RES/80/228' on the cover) "
+            "or a 'Resolution N/N' heading; give it with --symbol or in manifest.toml",
         )
-    draft = is_draft(text, symbol)
-    start = next((i for i, line in enumerate(lines) if rules.body_start.match(line)), None)
+    draft = is_draft(text, None if derived else symbol)
     if start is None:
         raise IngestError(
             path,
@@ -501,6 +533,8 @@ def parse_resolution(
             '"L\'Assemblée générale," or another UN body) before the paragraphs',
         )
     title, title_line = _title(lines, 0, start, draft, rules)
+    if not title and instrument is not None:
+        title = instrument["title"].strip() or _next_line(lines, instrument, start)
     furniture = _furniture(lines, symbol, title)
     footnotes, n_notes = _footnotes(lines, furniture)
     dropped = furniture | footnotes
@@ -553,10 +587,18 @@ def parse_resolution(
     m = re.match(r"^[A-Z]+(?:/[A-Z0-9.]+)*?/(\d{1,3})/", symbol)
     if m:
         session = int(m.group(1))
+    named = f"{instrument['kind'].capitalize()} {instrument['number']}" if instrument else None
+    if derived:
+        warnings.append(f"no symbol printed; items are cited as {symbol}:… (derived id)")
+    for item in items:
+        for it in item.walk():
+            it.instrument = named
+            if derived:
+                it.symbol = None
     return ParsedDocument(
         kind=DocumentKind.DRAFT_RESOLUTION if draft else DocumentKind.RESOLUTION,
         title=title or symbol,
-        symbol=symbol,
+        symbol=None if derived else symbol,
         body=body_name,
         session=session,
         start_date=adopted,
