@@ -341,3 +341,32 @@ def test_refs_of_any_meeting_number_and_symbol_refs_round_trip():
     assert Ref.parse("E/CN.15/2024/L.3/Rev.1:pp.2").is_preambular
     with pytest.raises(ValueError):
         Ref.parse("A/RES/80/228:op")
+
+
+def test_a_french_cop_resolution_as_its_own_document_reads_like_the_compendium(tmp_path):
+    """Resolution 6/3 of the Conference, cut out of the bundled compendium (its "Al. N"
+    markers, which the compendium adds, left out) and read alone: French, cited by a
+    derived id the same in every language, every text equal to the compendium's B:VI."""
+    from recueil.ingest.parsers.compendium import parse_compendium
+    from tests.conftest import corpus_file
+
+    text = corpus_file("004").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    start = lines.index("Résolution 6/3")
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("**Index"))
+    alone = tmp_path / "resolution_6_3.txt"
+    alone.write_text("\n".join(x for x in lines[start:end] if not x.startswith("Al. ")),
+                     encoding="utf-8")  # fmt: skip
+    doc = load(alone).parsed
+    assert (doc.kind.value, doc.symbol, doc.language) == ("resolution", None, "fr")
+    got = {str(i.ref): i.text for i in doc.all_items()}
+    assert set(got) >= {"COP-Resolution-6/3:pp.1", "COP-Resolution-6/3:op.22"}
+    assert {i.instrument for i in doc.all_items()} == {"Résolution 6/3"}
+    compendium = parse_compendium(text, "compendium.txt")
+    want = {}
+    for item in compendium.all_items():
+        if str(item.ref).startswith("B:VI."):
+            path = item.ref.path
+            path = ("pp", *path[1:]) if path[0] == "al" else ("op", *path)
+            want["COP-Resolution-6/3:" + ".".join(path)] = item.text
+    assert got == want

@@ -67,6 +67,7 @@ _PAGE_RE = re.compile(r"^\s*\d{1,3}/\d{1,3}\s*$")
 _JOB_RE = re.compile(r"^\s*\d{2}-\d{5}(?:\s*\([A-Z]\))?\s*$")
 _BARCODE_RE = re.compile(r"^\s*\*\d{7,}\*\s*$")
 _RULE_RE = re.compile(r"^\s*_{5,}\s*$")
+_SUPERSCRIPT_NOTE_RE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s")  # a footnote body in converted text
 _NUMBER_RE = re.compile(r"^\s*(\d{1,3})\.(?=\s|$)")
 _SUB_RE = re.compile(r"^\s*\(?([a-z]{1,5})\)(?=\s|$)")  # (a) in English, a) in French
 _ROMANS = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii",
@@ -517,7 +518,8 @@ def parse_resolution(
     if not symbol and instrument is not None:  # "Resolution 10/3" of the COP, no symbol
         body = rules.body_start.match(lines[start]).group("body")
         short = next((v for k, v in _BODY_ABBREVIATIONS.items() if body.startswith(k)), "UN")
-        symbol = f"{short}-{instrument['kind'].capitalize()}-{instrument['number']}"
+        kind = "Decision" if instrument["kind"].lower().startswith("d") else "Resolution"
+        symbol = f"{short}-{kind}-{instrument['number']}"  # the same in every language
         derived = True
     if not symbol:
         raise IngestError(
@@ -538,6 +540,7 @@ def parse_resolution(
     furniture = _furniture(lines, symbol, title)
     footnotes, n_notes = _footnotes(lines, furniture)
     dropped = furniture | footnotes
+    dropped |= {i for i, line in enumerate(lines) if _SUPERSCRIPT_NOTE_RE.match(line)}
     keep = [i for i in range(start + 1, len(lines)) if i not in dropped]
     annexes = [i for i in keep if rules.annex.match(lines[i])]
     annex_at = annexes[0] if annexes else None
