@@ -324,6 +324,9 @@ def test_item_page_by_symbol_ref_with_its_language_versions(un_store):
         assert page.status_code == 200
         assert re.search(r"A/RES/80/218:op\.6\.i", page.content.decode())
         assert client.get("/items/A/RES/80/218:op.99").status_code == 404
+        api = client.get("/api/items/A/HRC/28/4:145.3")
+        assert api.status_code == 200 and api.json()["response"] == "to be examined"
+        assert client.get("/api/items/A:I.22").status_code == 404  # not in this store
 
 
 def test_refs_of_any_meeting_number_and_symbol_refs_round_trip():
