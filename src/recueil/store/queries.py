@@ -165,13 +165,40 @@ def citation(item: Item) -> str:
         doc = item.document
         issued = f", {doc.issued.strftime('%d/%m/%Y')}" if doc.issued else ""
         parts.append(f"{doc.title}{issued}")
-    if item.report_paragraph:
+    if item.part == "S":
+        parts.append(_symbol_paragraph(Ref.parse(item.ref), item))
+    elif item.report_paragraph:
         paragraph = item.report_paragraph
         parts.append(paragraph if paragraph.startswith("al.") else f"par. {paragraph}")
     elif item.recommendation_number:
         parts.append(f"recommandation {item.recommendation_number}")
     draft = " – projet" if item.status == Status.DRAFT.value else ""
     return f"{', '.join(parts)} (Recueil {item.ref}{draft})"
+
+
+_PARAGRAPH_WORDS = {  # language -> (preambular, paragraph, annex, recommendation)
+    "en": ("preambular para.", "para.", "annex", "recommendation"),
+    "fr": ("alinéa", "par.", "annexe", "recommandation"),
+}
+
+
+def _symbol_paragraph(ref: Ref, item: Item) -> str:
+    """`para. 5 (b) (ii)`, `preambular para. 3`, `annex, para. 12`, `para. 145,
+    recommendation 12` (French: `par. 5 b) ii)`, `alinéa 3 du préambule` …)."""
+    pre, para, annex, rec = _PARAGRAPH_WORDS.get(item.language, _PARAGRAPH_WORDS["en"])
+    subs = ref.path[2:]
+    if item.language == "fr":
+        tail = "".join(f" {s})" for s in subs)
+    else:
+        tail = "".join(f" ({s})" for s in subs)
+    head, number = ref.path[0], ref.path[1]
+    if head == "pp":
+        return f"{pre} {number}{tail}" + (" du préambule" if item.language == "fr" else "")
+    if head == "op":
+        return f"{para} {number}{tail}"
+    if head.startswith("annex"):
+        return f"{annex}{(' ' + head[5:]) if head[5:] else ''}, {para} {number}{tail}"
+    return f"{para} {head}, {rec} {number}{tail}"  # UPR: report paragraph, recommendation
 
 
 def find_theme(label: str) -> Theme:
