@@ -391,10 +391,8 @@ class _Builder:
         body: list[int] = []
         target = body
         for n, i in enumerate(para.lines):
+            # a subparagraph never starts on the paragraph's own first line
             m = _SUB_RE.match(self.lines[i]) if n else None
-            if n == 0 and para.label_end:
-                m = _SUB_RE.match(self.lines[i][para.label_end :])
-                m = None  # a subparagraph never starts on the paragraph's own line
             if m:
                 label = m.group(1)
                 next_letter = chr(ord("a") + letter)
@@ -402,8 +400,6 @@ class _Builder:
                 is_letter = label == next_letter and not (
                     label == "i" and letter_para is not None and next_roman == "i" and letter < 8
                 )
-                if label == next_letter and label in ("i", "v", "x") and letter >= 8:
-                    is_letter = True
                 if is_letter:
                     letter += 1
                     roman_n = 0
