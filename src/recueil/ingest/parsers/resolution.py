@@ -117,7 +117,8 @@ RULES: dict[str, Rules] = {
             "Acknowledging Affirming Reaffirming Recalling Reiterating Considering Expressing "
             "Underlining Underscoring Highlighting Appreciating Encouraged Acting Believing "
             "Observing Regretting Deploring Condemning Commending Emphasising Recognising "
-            "Convinced Fully Profoundly".split()
+            "Convinced Fully Profoundly Firmly Greatly Particularly Equally Highly "
+            "Increasingly Noting Looking".split()
         ),
         opener_suffixes=("ing", "ed"),
         operative_suffixes=("s",),
