@@ -74,8 +74,9 @@ def parse_source(source: SourceText, manifest: ManifestEntry | None = None) -> P
     if manifest.session and not parsed.session:
         parsed.session = manifest.session
     hinted = getattr(manifest, "language", None)
-    if parsed.kind in (DocumentKind.REPORT, DocumentKind.DRAFT_ADDENDUM,
-                       DocumentKind.SECRETARIAT_REPORT, DocumentKind.COMPENDIUM):  # fmt: skip
+    # Working Group reports and drafts know their language (the cover's "English" /
+    # "Français", else their headings: parsers.wg_report); the others are detected here.
+    if parsed.kind in (DocumentKind.SECRETARIAT_REPORT, DocumentKind.COMPENDIUM):
         lang = detect_language(source.text)
         if lang != "und" and lang != parsed.language:
             parsed.language = lang
