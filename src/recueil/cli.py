@@ -289,23 +289,6 @@ def warnings(kind, fmt, db) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
-@DB
-def export(fmt, out, db) -> None:
-    """Export every item (one object/row per item) with citations and themes."""
-    from recueil.store import queries
-
-    rows = _store(db).run(queries.list_items)
-    text = _render(rows, fmt, queries.EXPORT_FIELDS)
-    if out:
-        out.write_text(text + ("\n" if fmt == "json" else ""), encoding="utf-8")
-    else:
-        click.echo(text)
-
-
-@main.command()
 @click.argument("ref")
 @click.argument("theme")
 @click.option("--user", default=None, help="Who decides (default: login name).")
@@ -1029,6 +1012,11 @@ def export_vocabulary(fmt, base_uri, out, db) -> None:
     else:
         click.echo(text, nl=False)
 
+
+from recueil import cli_data  # noqa: E402  (export, import, stats)
+
+for _command in (cli_data.export, cli_data.import_, cli_data.stats):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()
