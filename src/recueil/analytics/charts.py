@@ -11,7 +11,6 @@ from collections.abc import Callable
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from recueil import analytics
 from recueil.analytics import svg
 
 STRENGTH_NAMES = {
@@ -208,6 +207,3 @@ def coverage_figures(data: dict, lang: str) -> list[dict]:
     }  # fmt: skip
     return [cov, cal]
 
-
-__all__ = ["analytics", "heatmap_figure", "trends_figure", "uptake_figure", "wording_figures",
-           "coverage_figures"]  # fmt: skip

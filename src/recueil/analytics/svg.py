@@ -109,7 +109,8 @@ def heatmap(
             link = href(i, j) if n else None
             if link:
                 name = escape(cell_label(i, j, n))
-                cell = f'<a href="{escape(link)}" aria-label="{name}"><title>{name}</title>{cell}</a>'
+                cell = (f'<a href="{escape(link)}" aria-label="{name}">'
+                        f"<title>{name}</title>{cell}</a>")  # fmt: skip
             out.append(cell)
     out.append("</svg>")
     return "".join(out)

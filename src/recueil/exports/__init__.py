@@ -37,7 +37,7 @@ def fieldnames(rows: Sequence[dict], default: Sequence[str] = ()) -> list[str]:
 
 def cell(value) -> str | int | float | None:
     """One value as a spreadsheet cell: lists joined, dicts as JSON, None left empty."""
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list | tuple):
         return LIST_SEPARATOR.join(str(v) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
