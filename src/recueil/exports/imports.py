@@ -22,7 +22,16 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from recueil.exports import BOM, LIST_SEPARATOR
-from recueil.model import DocumentKind, ItemKind, Origin, Part, Ref, Status, from_roman
+from recueil.model import (
+    DocumentKind,
+    ItemKind,
+    Origin,
+    Part,
+    Ref,
+    Status,
+    from_roman,
+    to_roman,
+)
 
 BATCH = 2000
 
@@ -88,7 +97,7 @@ def _ref_of(row: dict) -> Ref:
     part = str(row.get("part") or "").upper()
     meeting = row.get("meeting") or row.get("session")
     if part in ("A", "B") and meeting:
-        return Ref.parse(f"{part}:{_meeting_number(meeting)}.{path}")
+        return Ref.parse(f"{part}:{to_roman(_meeting_number(meeting))}.{path}")
     if row.get("symbol"):
         return Ref.parse(f"{row['symbol']}:{path}")  # symbol-cited items (other documents)
     raise ValueError("no ref: give `ref`, or part + meeting/session + number, or symbol + number")
