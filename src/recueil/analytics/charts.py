@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from recueil.analytics import svg
 
@@ -54,8 +54,9 @@ def heatmap_figure(
             title=title,
             desc=_("Number of items of each meeting or session (columns) that carry each theme "
                    "(rows); darker cells hold more items. Each cell links to its items."),
-            cell_label=lambda i, j, n: _("%(theme)s, %(meeting)s: %(n)s items")
-            % {"theme": theme_name(rows[i], lang), "meeting": keys[j], "n": n},
+            cell_label=lambda i, j, n: ngettext(
+                "%(theme)s, %(meeting)s: %(n)s item", "%(theme)s, %(meeting)s: %(n)s items", n
+            ) % {"theme": theme_name(rows[i], lang), "meeting": keys[j], "n": n},
         )  # fmt: skip
 
     overview = chart("heatmap", data["rows"], _("Themes by meeting and session"))

@@ -86,32 +86,34 @@ def heatmap(
         out.append(f'<text x="{x}" y="18" text-anchor="middle" font-weight="600">'
                    f"{escape(col)}</text>")  # fmt: skip
         out.append(f'<text x="{x}" y="34" text-anchor="middle" fill="#333">{escape(sub)}</text>')
+    out.append("<style>.hm rect{stroke:#bbb;stroke-width:.5}.hm text{text-anchor:middle}</style>")
     for i, (label, counts, depth) in enumerate(rows):
         y = top + i * ch
         indent = 8 + 14 * depth
         weight = "600" if depth == 0 else "400"
+        short = _short(label, 48 - 2 * depth)
+        tip = f"<title>{escape(label)}</title>" if short != label else ""
         out.append(
-            f'<text x="{indent}" y="{y + 15}" font-weight="{weight}">'
-            f"<title>{escape(label)}</title>{escape(_short(label, 48 - 2 * depth))}</text>"
+            f'<text x="{indent}" y="{y + 15}" font-weight="{weight}">{tip}{escape(short)}</text>'
         )
+        # one pale band per row; cells with items drawn over it
+        band = cw * len(counts) - 2
+        out.append(f'<g class="hm"><rect x="{label_w + 1}" y="{y + 1}" width="{band}" '
+                   f'height="{ch - 2}" fill="#f4f4f4"/>')  # fmt: skip
         for j, n in enumerate(counts):
+            if not n:
+                continue
             x = label_w + j * cw
-            fill = ramp(n / vmax) if n and vmax else "#f4f4f4"
-            cell = (
-                f'<rect x="{x + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" '
-                f'fill="{fill}" stroke="#bbbbbb" stroke-width="0.5"/>'
-            )
-            if n:
-                cell += (
-                    f'<text x="{x + cw / 2}" y="{y + 15}" text-anchor="middle" '
-                    f'fill="{ink_on(fill)}">{n}</text>'
-                )
-            link = href(i, j) if n else None
+            fill = ramp(n / vmax) if vmax else "#f4f4f4"
+            cell = (f'<rect x="{x + 1}" y="{y + 1}" width="{cw - 2}" height="{ch - 2}" '
+                    f'fill="{fill}"/><text x="{x + cw / 2:g}" y="{y + 15}" '
+                    f'fill="{ink_on(fill)}">{n}</text>')  # fmt: skip
+            link = href(i, j)
             if link:
                 name = escape(cell_label(i, j, n))
-                cell = (f'<a href="{escape(link)}" aria-label="{name}">'
-                        f"<title>{name}</title>{cell}</a>")  # fmt: skip
+                cell = f'<a href="{escape(link)}" aria-label="{name}">{cell}</a>'
             out.append(cell)
+        out.append("</g>")
     out.append("</svg>")
     return "".join(out)
 

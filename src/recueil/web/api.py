@@ -464,3 +464,7 @@ def item_draft_fate(request: HttpRequest, ref: str, scope: str = "meeting"):
 from recueil.web.api_review import router as review_router  # noqa: E402
 
 api.add_router("/", review_router)
+
+from recueil.web.api_analytics import router as analytics_router  # noqa: E402
+
+api.add_router("/", analytics_router)

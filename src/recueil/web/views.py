@@ -40,6 +40,9 @@ NAV_SECTIONS = {
     "meeting_uptake": "meetings",
     "review": "review", "review_meeting": "review", "history": "review",
     "vocabulary": "vocabulary", "vocabulary_theme": "vocabulary",
+    "analytics": "analytics", "analytics_trends": "analytics", "analytics_uptake": "analytics",
+    "analytics_wording": "analytics", "analytics_coverage": "analytics",
+    "analytics_items": "analytics",
 }  # fmt: skip
 
 
