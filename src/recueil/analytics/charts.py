@@ -128,6 +128,7 @@ def uptake_figure(data: dict, lang: str) -> dict:
         title=_("Working Group recommendations taken up by the Conference"),
         desc=_("For each Working Group meeting, its recommendations by their strongest link "
                "to a later Conference text, or without one."),
+        colors=("#0072B2", "#56B4E9", "#009E73", "#D55E00", "#BBBBBB"),
     )  # fmt: skip
     columns = [_("Meeting"), _("Year"), _("Items"), _("Taken up"), _("restated"),
                _("revised"), _("related"), _("not taken up"),
@@ -179,6 +180,7 @@ def coverage_figures(data: dict, lang: str) -> list[dict]:
         title=_("Indexing coverage by meeting"),
         desc=_("Adopted items with at least one theme from the published index or an editor, "
                "with only themes proposed by the suggester, and with no theme."),
+        colors=("#0072B2", "#E69F00", "#D55E00"),
     )  # fmt: skip
     cov = {
         "id": "coverage", "title": _("Indexing coverage by meeting"), "svg": chart,

@@ -77,7 +77,7 @@ def heatmap(
 ) -> str:
     """rows: (label, counts per column, depth). A cell with items links to `href(row,
     col)`; its accessible name is `cell_label(row, col, count)`."""
-    label_w, cw, ch, top = 330, 46, 22, 44
+    label_w, cw, ch, top = 400, 46, 22, 44
     width = label_w + cw * len(columns) + 10
     height = top + ch * len(rows) + 8
     out = [_open(uid, width, height, title, desc, role="group")]
@@ -91,7 +91,7 @@ def heatmap(
         y = top + i * ch
         indent = 8 + 14 * depth
         weight = "600" if depth == 0 else "400"
-        short = _short(label, 48 - 2 * depth)
+        short = _short(label, 52 - 2 * depth)
         tip = f"<title>{escape(label)}</title>" if short != label else ""
         out.append(
             f'<text x="{indent}" y="{y + 15}" font-weight="{weight}">{tip}{escape(short)}</text>'
@@ -118,22 +118,17 @@ def heatmap(
     return "".join(out)
 
 
-def _legend(series: Sequence[str], x0: int, y: int, *, lines: bool = False) -> list[str]:
-    out, x = [], x0
+def _line_legend(series: Sequence[str], x0: int, y0: int) -> list[str]:
+    """One legend line per series: its colour, dash and marker, then its (full) name."""
+    out = []
     for k, name in enumerate(series):
+        y = y0 + 18 * k
         color = OKABE_ITO[k % len(OKABE_ITO)]
-        if lines:
-            dash = DASHES[k % len(DASHES)]
-            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{color}" '
-                       f'stroke-width="2.5" stroke-dasharray="{dash}"/>')  # fmt: skip
-            out.append(_marker(k, x + 11, y - 4, color))
-            x += 28
-        else:
-            out.append(f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{color}" '
-                       'stroke="#333" stroke-width="0.5"/>')  # fmt: skip
-            x += 16
-        out.append(f'<text x="{x}" y="{y}">{escape(name)}</text>')
-        x += 7 * len(name) + 18
+        dash = DASHES[k % len(DASHES)]
+        out.append(f'<line x1="{x0}" y1="{y - 4}" x2="{x0 + 22}" y2="{y - 4}" stroke="{color}" '
+                   f'stroke-width="2.5" stroke-dasharray="{dash}"/>')  # fmt: skip
+        out.append(_marker(k, x0 + 11, y - 4, color))
+        out.append(f'<text x="{x0 + 28}" y="{y}">{escape(_short(name, 105))}</text>')
     return out
 
 
@@ -156,6 +151,7 @@ def stacked_bars(
     title: str,
     desc: str,
     percent: bool = False,
+    colors: Sequence[str] | None = None,
 ) -> str:
     """Horizontal stacked bars: one bar per category, `values[s][c]` for series s. With
     `percent` each bar is scaled to 100 % of its total."""
@@ -165,16 +161,17 @@ def stacked_bars(
     width = label_w + bar_w + 60
     height = top + (bh + gap) * len(categories) + 24
     out = [_open(uid, width, height, title, desc)]
+    palette = list(colors or OKABE_ITO)
     # legend, wrapped over as many lines as needed
     x, line, row = label_w, [], 0
     for k, name in enumerate(series):
         need = 7 * len(name) + 34
         if x + need > width and line:
-            out += _legend_items(line, label_w, 16 + 18 * row)
+            out += _legend_items(line, label_w, 16 + 18 * row, palette)
             x, line, row = label_w, [], row + 1
         line.append((k, name))
         x += need
-    out += _legend_items(line, label_w, 16 + 18 * row)
+    out += _legend_items(line, label_w, 16 + 18 * row, palette)
     totals = [sum(values[s][c] for s in range(len(series))) for c in range(len(categories))]
     scale_max = 1.0 if percent else max(totals, default=0) or 1
     for c, cat in enumerate(categories):
@@ -187,7 +184,7 @@ def stacked_bars(
                 continue
             frac = v / totals[c] if percent else v / scale_max
             w = bar_w * frac
-            color = OKABE_ITO[s % len(OKABE_ITO)]
+            color = palette[s % len(palette)]
             shown = f"{round(100 * frac)} %" if percent else f"{v:g}"
             out.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bh}" fill="{color}" '
@@ -206,10 +203,12 @@ def stacked_bars(
     return "".join(out)
 
 
-def _legend_items(items: list[tuple[int, str]], x0: int, y: int) -> list[str]:
+def _legend_items(
+    items: list[tuple[int, str]], x0: int, y: int, palette: Sequence[str] = OKABE_ITO
+) -> list[str]:
     out, x = [], x0
     for k, name in items:
-        color = OKABE_ITO[k % len(OKABE_ITO)]
+        color = palette[k % len(palette)]
         out.append(f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{color}" '
                    'stroke="#333" stroke-width="0.5"/>')  # fmt: skip
         out.append(f'<text x="{x + 16}" y="{y}">{escape(name)}</text>')
@@ -229,11 +228,12 @@ def lines(
     x_labels: Sequence[str] | None = None,
 ) -> str:
     """A line chart over numeric x (years): each series its colour, dash and marker."""
-    left, right, top, bottom = 56, 20, 40, 36
+    left, right, bottom = 56, 20, 36
+    top = 22 + 18 * len(series)
     pw, ph = 640, 260
     width, height = left + pw + right, top + ph + bottom
     out = [_open(uid, width, height, title, desc)]
-    out += _legend([name for name, _ in series], left, 18, lines=True)
+    out += _line_legend([name for name, _ in series], left, 18)
     values = [v for _, ys in series for v in ys if v is not None]
     y_max = y_max or (max(values, default=0) * 1.1) or 1.0
     x0, x1 = (min(xs), max(xs)) if xs else (0, 1)

@@ -57,8 +57,13 @@ def heatmap(request: HttpRequest) -> HttpResponse:
 def trends(request: HttpRequest) -> HttpResponse:
     data = analytics.trends()
     fig = charts.trends_figure(data, _lang(), request.GET.get("a"), request.GET.get("b"))
+    lead = _(
+        "How attention moved over the years: each year's indexed items are shared among the "
+        "top-level themes (an item with two themes gives half to each), so a year's shares add "
+        "up to 100 %. Years without indexed items are left out."
+    )
     return render(request, "web/analytics_trends.html", _context("analytics_trends", fig=fig,
-                  csv="trends", json="/api/analytics/trends"))  # fmt: skip
+                  csv="trends", json="/api/analytics/trends", lead=lead))  # fmt: skip
 
 
 def uptake(request: HttpRequest) -> HttpResponse:
