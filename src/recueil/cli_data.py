@@ -15,7 +15,12 @@ from pathlib import Path
 
 import click
 
-from recueil.cli import DB, _fail, _store, _table
+# `recueil.cli` imports this module to register its commands: the helpers of cli.py are
+# imported inside the commands (cli.py may be running as __main__ under `python -m`).
+DB = click.option(
+    "--db", default=None, envvar="RECUEIL_DB",
+    help="Database: SQLite file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DB.",
+)  # fmt: skip
 
 STAT_NAMES = ("heatmap", "trends", "uptake", "uptake_links", "wording", "coverage", "calibration")
 EXPORT_FORMATS = ("json", "csv", "xlsx", "jsonl", "akn", "ris", "csljson")
@@ -32,6 +37,7 @@ def stats(fmt, names, db) -> None:
 
     CSV with several tables prints each after a `# name` line."""
     from recueil import analytics
+    from recueil.cli import _store, _table
 
     wanted = names or STAT_NAMES
     base = {n.split("_")[0] if n == "uptake_links" else n for n in wanted}
@@ -71,6 +77,7 @@ def export(fmt, out, part, meeting, theme, status, db) -> None:
     item per line; `recueil import` reads it back), akn (Akoma Ntoso 3.0 / AKN4UN, a zip),
     ris and csljson (citations for reference managers). xlsx and akn need --out."""
     from recueil import exports
+    from recueil.cli import _fail, _store
     from recueil.store import queries
 
     store = _store(db)
@@ -103,6 +110,7 @@ def import_(path: Path, user, note, db) -> None:
     `status`, `kind`, `language` honoured); re-importing changes nothing. FILE.csv: the CSV
     export with its `themes` column edited; every theme added or removed is an audited
     editor decision. Any bad line or row: all are listed and nothing is written."""
+    from recueil.cli import _fail, _store
     from recueil.exports import imports
 
     user = user or getpass.getuser()
