@@ -164,3 +164,12 @@ def test_bad_csv_rows_are_refused_with_row_numbers_and_nothing_written(
         assert f"row {n}:" in out.output, out.output
     assert "row 2:" not in out.output
     assert store.run(queries.list_items) == before
+
+
+def test_jsonl_round_trip_on_postgresql(exported, pg_url, tmp_path):
+    out = _run("import", str(exported), "--db", pg_url, "--user", "bulk")
+    assert out.exit_code == 0, out.output
+    again = tmp_path / "pg.jsonl"
+    assert _run("export", "--db", pg_url, "--format", "jsonl", "--out", str(again)).exit_code == 0
+    assert again.read_bytes() == exported.read_bytes()
+    assert "items_created 0" in _run("import", str(exported), "--db", pg_url).output
