@@ -230,7 +230,7 @@ def _write(rows: list[dict], *, source: str, user: str) -> ImportResult:
     for r in rows:
         d = len(r["ref"].path)
         if depth is not None and d != depth and pending:  # flush a level before the next
-            Item.objects.bulk_create(pending, batch_size=BATCH)
+            _insert_items(pending)
             pending = []
         depth = d
         ref, row = r["ref"], r["row"]
@@ -271,7 +271,7 @@ def _write(rows: list[dict], *, source: str, user: str) -> ImportResult:
         else:
             res.items_unchanged += 1
     if pending:
-        Item.objects.bulk_create(pending, batch_size=BATCH)
+        _insert_items(pending)
     if changed:
         Item.objects.bulk_update(changed, sorted(update_fields), batch_size=BATCH)
     res.meetings_created = Meeting.objects.count() - meetings_before
@@ -300,9 +300,54 @@ def _write(rows: list[dict], *, source: str, user: str) -> ImportResult:
         have.add(pair)
         new.append(Assignment(item_id=item_id, theme=theme, origin=Origin.IMPORTED.value,
                               user=user, note=f"{source} line {line_no}"))  # fmt: skip
-    Assignment.objects.bulk_create(new, batch_size=BATCH)
+    _insert(Assignment, new)
     res.assignments_created = len(new)
     return res
+
+
+def _insert(model, objs: list) -> None:
+    """INSERT many rows with one `executemany` per batch: Django's bulk_create builds one
+    statement per ~40 rows on SQLite (999 parameters), this sends each batch at once
+    (psycopg pipelines it on PostgreSQL). Field values are prepared as Django would."""
+    from django.db import connections
+
+    if not objs:
+        return
+    conn = connections[model.objects.db]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    table = conn.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+    with conn.cursor() as cursor:
+        for start in range(0, len(objs), BATCH):
+            batch = objs[start : start + BATCH]
+            for obj in batch:  # a parent inserted in an earlier level has its id now
+                for f in fields:
+                    if f.is_relation and getattr(obj, f.attname) is None:
+                        related = getattr(obj, f.name, None)
+                        if related is not None:
+                            setattr(obj, f.attname, related.pk)
+            cursor.executemany(sql, [
+                [f.get_db_prep_save(f.pre_save(obj, True), conn) for f in fields] for obj in batch
+            ])  # fmt: skip
+
+
+def _insert_items(items: list) -> None:
+    """Insert items, then read their ids back (their children and themes need them)."""
+    from recueil.store.models import Item
+
+    _insert(Item, items)
+    by_key = {(i.ref, i.status): i for i in items}
+    refs = list({i.ref for i in items})
+    for start in range(0, len(refs), 500):
+        for ref, status, pk in Item.objects.filter(ref__in=refs[start : start + 500]).values_list(
+            "ref", "status", "id"
+        ):
+            obj = by_key.get((ref, status))
+            if obj is not None:
+                obj.pk = pk
+                obj._state.adding = False
 
 
 # --- CSV of theme assignments ---------------------------------------------------------------
