@@ -22,7 +22,8 @@ ANALYSES = ("heatmap", "trends", "uptake", "wording", "coverage")
 
 
 def _key(part: str, number: int) -> str:
-    return f"{part}:{to_roman(number)}"
+    """`A:VII`; a pseudo-meeting without a number (other documents) keeps its digits."""
+    return f"{part}:{to_roman(number)}" if number > 0 else f"{part}:{number}"
 
 
 def _columns(part: str | None = None) -> list[dict]:
@@ -375,7 +376,7 @@ def coverage() -> dict:
 def _num(roman: str) -> int:
     from recueil.model import from_roman
 
-    return from_roman(roman)
+    return int(roman) if roman.lstrip("-").isdigit() else from_roman(roman)
 
 
 # --- Flat tables (recueil stats, CSV downloads, the API) ------------------------------------

@@ -44,13 +44,20 @@ def _slug(text: str) -> str:
 
 
 def eid_of(ref: str) -> str:
-    """The eId of an item in its document: `para_5`, `para_5__subpara_e`, `recital_3`."""
-    path = ref.split(":", 1)[1].split(".", 1)[1].split(".") if ":" in ref else ref.split(".")
+    """The eId of an item in its document: `para_5`, `para_5__subpara_e`, `recital_3`
+    (`A:I.5`, `A:V.5.e`, `B:VI.al.3`; symbol citations `…:op.5.b`, `…:pp.3` likewise)."""
+    head_part, _sep, rest = ref.partition(":")
+    if head_part in ("A", "B"):
+        rest = rest.split(".", 1)[1]  # drop the meeting/session number
+    path = rest.split(".")
     if path[0] in ("al", "pp"):
-        head, rest = f"recital_{path[1]}", path[2:]
+        head, tail = f"recital_{path[1]}", path[2:]
+    elif path[0] in ("op", "annex") and len(path) > 1:
+        prefix = "annex_para" if path[0] == "annex" else "para"
+        head, tail = f"{prefix}_{path[1]}", path[2:]
     else:
-        head, rest = f"para_{path[0]}", path[1:]
-    return "__".join([head, *(f"subpara_{p}" for p in rest)])
+        head, tail = f"para_{path[0]}", path[1:]
+    return "__".join([head, *(f"subpara_{p}" for p in tail)])
 
 
 def _group_key(row: dict) -> tuple[str, str]:
