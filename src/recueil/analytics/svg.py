@@ -87,6 +87,14 @@ def heatmap(
                    f"{escape(col)}</text>")  # fmt: skip
         out.append(f'<text x="{x}" y="34" text-anchor="middle" fill="#333">{escape(sub)}</text>')
     out.append("<style>.hm rect{stroke:#bbb;stroke-width:.5}.hm text{text-anchor:middle}</style>")
+    # the colour scale, in the corner above the theme labels: 1 … vmax
+    steps = sorted({1, max(1, round(vmax / 4)), max(1, round(vmax / 2)), max(1, vmax)})
+    out.append('<g class="hm" aria-hidden="true">')
+    for k, v in enumerate(steps):
+        fill = ramp(v / vmax) if vmax else "#f4f4f4"
+        out.append(f'<rect x="{8 + 30 * k}" y="12" width="28" height="18" fill="{fill}"/>'
+                   f'<text x="{22 + 30 * k}" y="25" fill="{ink_on(fill)}">{v}</text>')  # fmt: skip
+    out.append("</g>")
     for i, (label, counts, depth) in enumerate(rows):
         y = top + i * ch
         indent = 8 + 14 * depth
