@@ -69,9 +69,7 @@ def test_jsonl_without_ref_is_cited_by_part_meeting_and_number(tmp_path):
     assert store.run(queries.get_item, "B:X.4", status="draft")["status"] == "draft"
 
 
-def test_bad_jsonl_lines_are_refused_with_their_numbers_and_nothing_is_written(
-    exported, tmp_path
-):
+def test_bad_jsonl_lines_are_refused_with_their_numbers_and_nothing_is_written(exported, tmp_path):
     lines = exported.read_text(encoding="utf-8").splitlines()
     bad = list(lines[:20])
     bad[3] = "{not json"
@@ -142,9 +140,7 @@ def test_csv_of_themes_is_imported_as_audited_decisions(corpus_store_copy, tmp_p
     assert "added 0, removed 0" in again.output
 
 
-def test_bad_csv_rows_are_refused_with_row_numbers_and_nothing_written(
-    corpus_store_copy, tmp_path
-):
+def test_bad_csv_rows_are_refused_with_row_numbers_and_nothing_written(corpus_store_copy, tmp_path):
     from recueil.store import queries
 
     store = corpus_store_copy

@@ -106,9 +106,7 @@ def trends_figure(data: dict, lang: str, a: str | None, b: str | None) -> dict:
                "100 %."),
     )  # fmt: skip
     columns = [_("Theme"), *[str(y) for y in years]]
-    rows = [
-        [theme_name(t, lang), *[f"{100 * s:.1f} %" for s in t["shares"]]] for t in themes
-    ]
+    rows = [[theme_name(t, lang), *[f"{100 * s:.1f} %" for s in t["shares"]]] for t in themes]
     rows.append([_("Indexed items"), *data["indexed"]])
     rows.append([_("Adopted items"), *data["items"]])
     options = [{"label": t["label"], "name": theme_name(t, lang)} for t in themes]
@@ -209,4 +207,3 @@ def coverage_figures(data: dict, lang: str) -> list[dict]:
                   "" if b["mean_score"] is None else f"{b['mean_score']:.2f}"] for b in bands],
     }  # fmt: skip
     return [cov, cal]
-

@@ -42,8 +42,10 @@ def _context(name: str, **extra) -> dict:
 
 def items_url(theme: str, meeting_key: str) -> str:
     part, number = meeting_key.split(":")
-    return reverse("analytics_items") + "?" + urlencode(
-        {"theme": theme, "part": part, "meeting": number}
+    return (
+        reverse("analytics_items")
+        + "?"
+        + urlencode({"theme": theme, "part": part, "meeting": number})
     )
 
 
