@@ -80,7 +80,13 @@ def heatmap_figure(
         for top in data["rows"] for r in (top, *top["children"])
     ]  # fmt: skip
     untouched = [
-        {"key": c["key"], "year": c["year"], "themes": data["untouched"][c["key"]]} for c in cols
+        {
+            "key": c["key"],
+            "year": c["year"],
+            "themes": data["untouched"][c["key"]],
+            "indexed": any(r["counts"][j] for r in data["rows"]),
+        }
+        for j, c in enumerate(cols)
     ]
     return {"svg": overview, "groups": groups, "columns": columns, "rows": rows,
             "untouched": untouched}  # fmt: skip
