@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from recueil import analytics, exports
 from recueil.analytics import charts
 from recueil.store import queries
-from recueil.web.views import parse_meeting_key
 
 SECTIONS = (
     ("analytics", gettext_noop("Themes × meetings")),
@@ -110,10 +109,10 @@ def table_csv(request: HttpRequest, name: str) -> HttpResponse:
 def _filters(request: HttpRequest) -> dict:
     f = {k: (request.GET.get(k) or "").strip() or None for k in ITEM_FILTERS}
     if f["meeting"] and ":" in f["meeting"]:  # A:VII
-        part, n = parse_meeting_key(f["meeting"])
-        f["part"], f["meeting"] = part, str(n)
-    if f["part"] and f["part"].upper() not in ("A", "B"):
-        raise Http404("part must be A or B")
+        part, _sep, number = f["meeting"].partition(":")
+        f["part"], f["meeting"] = part.upper(), number
+    if f["part"] and f["part"].upper() not in ("A", "B", "S"):
+        raise Http404("part must be A, B or S")
     if f["status"] and f["status"] not in ("adopted", "draft"):
         raise Http404("status must be adopted or draft")
     return f
@@ -135,10 +134,7 @@ def items(request: HttpRequest) -> HttpResponse:
                  for fmt in exports.FORMATS]  # fmt: skip
     meeting_key = None
     if f["part"] and f["meeting"]:
-        part, n = parse_meeting_key(f"{f['part']}:{f['meeting']}")
-        from recueil.model import to_roman
-
-        meeting_key = f"{part}:{to_roman(n)}"
+        meeting_key = f"{f['part'].upper()}:{f['meeting'].upper()}"
     return render(request, "web/analytics_items.html", _context(
         "analytics", page=page, filters=f, meeting_key=meeting_key, downloads=downloads,
         more=offset + len(page["items"]) < page["count"], next_offset=offset + 100,

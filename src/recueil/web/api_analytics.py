@@ -18,15 +18,15 @@ router = Router(tags=["analytics and exports"])
 
 @router.get("/analytics/heatmap", summary="Themes × meetings: items per theme and meeting")
 def heatmap(request: HttpRequest, part: str | None = None):
-    if part and part.upper() not in ("A", "B"):
-        raise HttpError(400, "part must be A or B")
+    if part and part.upper() not in ("A", "B", "S"):
+        raise HttpError(400, "part must be A, B or S")
     return analytics.heatmap(part)
 
 
 @router.get("/analytics/trends", summary="Share of the indexed items per top-level theme, per year")
 def trends(request: HttpRequest, part: str | None = None):
-    if part and part.upper() not in ("A", "B"):
-        raise HttpError(400, "part must be A or B")
+    if part and part.upper() not in ("A", "B", "S"):
+        raise HttpError(400, "part must be A, B or S")
     return analytics.trends(part)
 
 
