@@ -88,6 +88,20 @@ def item_texts() -> dict[int, str]:
     return out
 
 
+def theme_texts() -> dict[int, str]:
+    """Theme id → the text that is embedded: French and English labels and scope notes
+    (the themes are the compendium's human index: a query close to a theme's meaning
+    ranks the items indexed under it higher)."""
+    from recueil.store.models import Theme
+
+    out = {}
+    for tid, label, label_en, note, note_en in Theme.objects.values_list(
+        "id", "label", "label_en", "scope_note", "scope_note_en"
+    ):
+        out[tid] = " — ".join(x for x in (label, label_en, note, note_en) if x)
+    return out
+
+
 def key_of(text: str) -> str:
     """The row key of a passage: the model and the indexer's cache key of the text."""
     return f"{MODEL}:{Embedder._key('passage', text)}"
@@ -108,7 +122,7 @@ def refresh(*, progress=None, prune: bool = True) -> dict:
     if not available():
         return {"embedded": 0, "reused": 0, "removed": 0, "available": False}
     texts = item_texts()
-    keys = {key_of(t): t for t in texts.values()}
+    keys = {key_of(t): t for t in [*texts.values(), *theme_texts().values()]}
     conn = _conn()
     with conn.cursor() as cur:
         ensure_table(cur)
@@ -239,13 +253,25 @@ def seed_indexer_cache() -> int:
 def matrix(ids: np.ndarray, index_version: str) -> np.ndarray:
     """Unit vectors of the items `ids` (in that order; a zero row for an item not embedded
     yet), loaded from the store once per process, index version and vectors' version."""
+    return _load("items", ids, item_texts, index_version)
+
+
+def theme_matrix(index_version: str) -> tuple[np.ndarray, np.ndarray]:
+    """(theme ids, their unit vectors), loaded like `matrix`."""
+    from recueil.store.models import Theme
+
+    ids = np.array(sorted(Theme.objects.values_list("id", flat=True)), dtype=np.int64)
+    return ids, _load("themes", ids, theme_texts, index_version)
+
+
+def _load(kind: str, ids: np.ndarray, texts_of, index_version: str) -> np.ndarray:
     conn = _conn()
-    cache_key = (conn.alias, f"{index_version}|{version()}")
+    cache_key = (conn.alias, f"{kind}|{index_version}|{version()}")
     with _lock:
         cached = _matrices.get(cache_key)
         if cached is not None and len(cached) == len(ids):
             return cached
-    texts = item_texts()
+    texts = texts_of()
     with conn.cursor() as cur:
         ensure_table(cur)
         cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{MODEL}:%"])
@@ -256,7 +282,7 @@ def matrix(ids: np.ndarray, index_version: str) -> np.ndarray:
         if blob is not None:
             out[row] = np.frombuffer(blob, dtype=np.float32)
     with _lock:
-        for k in [k for k in _matrices if k[0] == conn.alias]:
+        for k in [k for k in _matrices if k[0] == conn.alias and k[1].startswith(kind + "|")]:
             del _matrices[k]
         _matrices[cache_key] = out
     return out

@@ -45,6 +45,7 @@ COORDINATION = 1.0  # lexical score × (share of the query's words the item hold
 RRF_K = 60
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
+THEME_BLEND = 0.5  # semantic score = cosine(query, item) + this × cosine(query, its best theme)
 SEMANTIC_K = 20  # a plain-words query is widened with at most this many nearest items …
 SEMANTIC_MARGIN = 0.08  # … whose cosine is within this of the best one
 FEW_HITS = 5  # fewer word matches than this: suggestions (themes, corrected query)
@@ -168,8 +169,27 @@ def _correct(node, conn, fingerprint: str) -> dict[str, str]:
         near = difflib.get_close_matches(term, vocab.get(term[0], []), n=1, cutoff=0.75)
         if near:
             leaf.alternatives = near
-            fixes[leaf.text] = near[0]
+            leaf.fixed = _surface(near[0], conn)
+            fixes[leaf.text] = leaf.fixed
     return fixes
+
+
+def _surface(term: str, conn) -> str:
+    """An index term (a stem: "enfant", "accompagn") as a word of the texts ("enfants",
+    "accompagnés"): the first word holding it in an item that has it."""
+    with conn.cursor() as cur:
+        if conn.vendor == "sqlite":
+            cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s LIMIT 1",
+                        [f'"{term}"'])  # fmt: skip
+        else:
+            cur.execute(f"SELECT item_id FROM {index.DOC} d WHERE d.tsv @@ to_tsquery('simple', "
+                        "%s) LIMIT 1", [term])  # fmt: skip
+        row = cur.fetchone()
+    text = Item.objects.filter(id=row[0]).values_list("text", flat=True).first() if row else None
+    for tok in analyze.tokens(text or ""):
+        if tok.term == term or analyze.fold(tok.word).startswith(term):
+            return tok.word.lower()
+    return term
 
 
 def _engine_term(leaf: Leaf, conn) -> str | None:
@@ -301,8 +321,10 @@ def _ranks(score: np.ndarray, rows: np.ndarray) -> np.ndarray:
 
 
 def _query_text(node) -> str:
-    """What the embedding model reads: the query's positive words and phrases."""
-    return " ".join(leaf.text for leaf in leaves(node, positive_only=True))
+    """What the embedding model reads: the query's positive words and phrases (a corrected
+    word as its correction)."""
+    return " ".join(leaf.alternatives[0] if leaf.alternatives and leaf.fixed else leaf.text
+                    for leaf in leaves(node, positive_only=True))  # fmt: skip
 
 
 def known_share(node, vocab_known: set[str]) -> float:
@@ -439,7 +461,6 @@ def search(
         [(int(t.ids[p]), float(score[p]), int(how[p]), float(similarity[p])) for p in page],
         node, semantic_used,
     )  # fmt: skip
-    corrections = _readable(corrections, hits)
     results = SearchResults(query, total, hits, facets, corrections, semantic=semantic_used)
     lexical_total = int((matched & allowed & (how != 2)).sum()) if node is not None else total
     results.lexical_total = lexical_total
@@ -450,7 +471,10 @@ def search(
 
 
 def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
-    """Cosine of every row with the query, or None without the model or any vector."""
+    """Semantic score of every row, or None without the model or any vector: the cosine
+    of the query and the item, plus THEME_BLEND × the best cosine of the query and the
+    item's themes (their French and English labels and scope notes: the compendium's
+    human index says what an item is about in words a query may use)."""
     text = _query_text(node)
     if not text.strip():
         return None
@@ -460,7 +484,17 @@ def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
     q = embed.query_vector(text)
     if q is None:
         return None
-    return m @ q
+    cos = m @ q
+    if THEME_BLEND and len(t.theme_pos):
+        theme_ids, tm = embed.theme_matrix(version)
+        if len(theme_ids) and tm.any():
+            tcos = dict(zip(theme_ids.tolist(), (tm @ q).tolist(), strict=True))
+            best = np.zeros(len(t), dtype=np.float32)
+            np.maximum.at(best, t.theme_pos,
+                          np.array([tcos.get(i, 0.0) for i in t.theme_id.tolist()],
+                                   dtype=np.float32))  # fmt: skip
+            cos = np.where(cos > 0, cos + THEME_BLEND * best, 0.0)
+    return cos
 
 
 def _known_terms(conn, fingerprint: str) -> set[str]:
@@ -476,20 +510,6 @@ def _known_terms(conn, fingerprint: str) -> set[str]:
 
 
 _known_cache: dict[tuple[str, str], set[str]] = {}
-
-
-def _readable(corrections: dict[str, str], hits: list[dict]) -> dict[str, str]:
-    """Misspelt word → the corrected word as the collection spells it (the index term is a
-    stem: "enfnats" → "enfant" is shown as the word "enfants" of a hit holding it)."""
-    if not corrections:
-        return {}
-    wanted = set(corrections.values())
-    surface: dict[str, str] = {}
-    for hit in hits:
-        for tok in analyze.tokens(hit["text"]):
-            if tok.term in wanted:
-                surface.setdefault(tok.term, tok.word.lower())
-    return {word: surface.get(term, term) for word, term in corrections.items()}
 
 
 def _suggestions(node, corrections: dict[str, str], query: str) -> dict:

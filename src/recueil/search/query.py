@@ -35,6 +35,7 @@ class Leaf:
     prefix: bool = False
     quoted: bool = False  # written in quotes: required, never relaxed
     alternatives: list[str] = field(default_factory=list)  # fuzzy corrections (one term)
+    fixed: str | None = None  # the correction as a word of the texts (for display)
 
 
 @dataclass
