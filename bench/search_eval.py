@@ -170,8 +170,8 @@ def sweep(args) -> None:
     data = json.loads((ROOT / "bench" / "search_eval_queries.json").read_text())
     topics = [t for t in data["topics"] if t["split"] == "dev"]
     store = open_corpus_store(args.db)
-    grid = {"RRF_K": [10, 30, 60], "LEXICAL_WEIGHT": [0.3, 0.6, 1.0],
-            "THEME_BLEND": [0.0, 0.5, 1.0], "SEMANTIC_K": [10, 20]}  # fmt: skip
+    grid = {"RRF_K": [10, 30], "LEXICAL_WEIGHT": [0.3, 0.6],
+            "THEME_BLEND": [0.0, 0.5, 1.0], "PRF_BETA": [0.0, 0.5, 1.0]}  # fmt: skip
     rows = []
     for values in itertools.product(*grid.values()):
         for name, v in zip(grid, values, strict=True):

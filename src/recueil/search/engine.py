@@ -42,10 +42,12 @@ COORDINATION = 1.0  # lexical score × (share of the query's words the item hold
 # Fusion (weighted reciprocal-rank fusion, tuned on the dev split of bench/search_eval):
 # score = LEXICAL_WEIGHT × share of known query words / (RRF_K + lexical rank)
 #       + SEMANTIC_WEIGHT / (RRF_K + semantic rank)
-RRF_K = 60
-LEXICAL_WEIGHT = 1.0
+RRF_K = 30
+LEXICAL_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 1.0
-THEME_BLEND = 0.5  # semantic score = cosine(query, item) + this × cosine(query, its best theme)
+THEME_BLEND = 0.0  # semantic score = cosine(query, item) + this × cosine(query, its best theme)
+PRF_BETA = 0.5  # semantic query + this × mean of its PRF_DEPTH nearest items (Rocchio)
+PRF_DEPTH = 3
 SEMANTIC_K = 20  # a plain-words query is widened with at most this many nearest items …
 SEMANTIC_MARGIN = 0.08  # … whose cosine is within this of the best one
 FEW_HITS = 5  # fewer word matches than this: suggestions (themes, corrected query)
@@ -410,12 +412,8 @@ def search(
         matched = np.ones(n, dtype=bool)
     else:
         known = _known_terms(conn, info.fingerprint)
+        corrections = _correct(node, conn, info.fingerprint)  # misspelt → nearest word
         share = known_share(node, known)
-        if share >= 0.5 or len(leaves(node, positive_only=True)) == 1:
-            # a French query (or one word): misspelt words are corrected; a query in
-            # another language is left alone (semantic search reads it as written)
-            corrections = _correct(node, conn, info.fingerprint)
-            share = known_share(node, known)
         if conn.vendor == "postgresql":
             _pg_variants(node, conn)
         lex_pos, lex_score = _lexical(node, conn, t)
@@ -485,6 +483,11 @@ def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
     if q is None:
         return None
     cos = m @ q
+    if PRF_BETA:  # pseudo-relevance feedback: move the query towards its nearest items
+        top = np.argsort(-cos)[:PRF_DEPTH]
+        q = q + PRF_BETA * m[top].mean(axis=0)
+        q /= max(float(np.linalg.norm(q)), 1e-9)
+        cos = m @ q
     if THEME_BLEND and len(t.theme_pos):
         theme_ids, tm = embed.theme_matrix(version)
         if len(theme_ids) and tm.any():
