@@ -457,7 +457,7 @@ def search(
     facets = docs.facets(t, matched, masks, ADDRESSEE_LABELS, STRENGTH_LABELS)
     hits = _hits(
         [(int(t.ids[p]), float(score[p]), int(how[p]), float(similarity[p])) for p in page],
-        node, semantic_used,
+        node, semantic_used, version,
     )  # fmt: skip
     results = SearchResults(query, total, hits, facets, corrections, semantic=semantic_used)
     lexical_total = int((matched & allowed & (how != 2)).sum()) if node is not None else total
@@ -551,44 +551,50 @@ def _wanted_terms(node) -> tuple[set[str], tuple[str, ...]]:
 MATCH_KINDS = {0: None, 1: "words", 2: "meaning", 3: "words"}
 
 
-def _hits(page: list[tuple], node, semantic: bool = False) -> list[dict]:
-    """The page's items as dicts; `match` says why each is there: "words" (holds query
-    words, highlighted in the snippet) or "meaning" (semantic only: similar meaning)."""
+_items_cache: dict[tuple[str, str], dict[int, dict]] = {}
+_items_lock = threading.Lock()
+
+
+def _item_rows(ids: list[int], version: str) -> dict[int, dict]:
+    """What a hit shows of each item (citation, themes, wording…), read once per process
+    and index version: popular items are not loaded from the database on every search."""
     from recueil.store.queries import citation
 
-    ids = [row[0] for row in page]
-    items = {
-        i.id: i
-        for i in Item.objects.filter(id__in=ids)
-        .select_related("meeting", "document")
-        .defer("raw_text", "document__raw_text")
-        .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
+    key = (current_alias(), version)
+    with _items_lock:
+        known = _items_cache.get(key)
+        if known is None:
+            for k in [k for k in _items_cache if k[0] == key[0]]:
+                del _items_cache[k]
+            known = _items_cache[key] = {}
+        missing = [i for i in ids if i not in known]
+    if missing:
+        items = (
+            Item.objects.filter(id__in=missing)
+            .select_related("meeting", "document")
+            .defer("raw_text", "document__raw_text")
+            .prefetch_related(
+                Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
+            )
         )
-    }
-    with connections[current_alias()].cursor() as cur:
-        marks = ", ".join(["%s"] * len(ids)) or "NULL"
-        cur.execute(
-            f"SELECT d.item_id, d.strength, a.addressee FROM {index.DOC} d "
-            f"LEFT JOIN {index.ADDRESSEE} a ON a.item_id = d.item_id "
-            f"WHERE d.item_id IN ({marks})",
-            ids,
-        )
-        wording: dict[int, tuple[str, list[str]]] = {}
-        for item_id, strength, addressee in cur.fetchall():
-            wording.setdefault(item_id, (strength, []))[1].append(addressee)
-    wanted, prefixes = _wanted_terms(node)
-    hits = []
-    for item_id, score, how, similarity in page:
-        item = items[item_id]
-        roman = item.meeting.roman
-        strength, addressees = wording.get(item_id, ("other", []))
-        hits.append(
-            {
+        with connections[current_alias()].cursor() as cur:
+            marks = ", ".join(["%s"] * len(missing))
+            cur.execute(
+                f"SELECT d.item_id, d.strength, a.addressee FROM {index.DOC} d "
+                f"LEFT JOIN {index.ADDRESSEE} a ON a.item_id = d.item_id "
+                f"WHERE d.item_id IN ({marks})",
+                missing,
+            )
+            wording: dict[int, tuple[str, list[str]]] = {}
+            for item_id, strength, addressee in cur.fetchall():
+                wording.setdefault(item_id, (strength, []))[1].append(addressee)
+        rows = {}
+        for item in items:
+            roman = item.meeting.roman
+            strength, addressees = wording.get(item.id, ("other", []))
+            rows[item.id] = {
                 "ref": item.ref,
                 "status": item.status,
-                "score": round(float(score or 0.0), 6),
-                "snippet": highlight(item.text, wanted, prefixes),
                 "text": item.text,
                 "part": item.part,
                 "meeting": roman if item.part == "A" else None,
@@ -601,8 +607,27 @@ def _hits(page: list[tuple], node, semantic: bool = False) -> list[dict]:
                 "addressees": [a for a in ADDRESSEE_LABELS if a in addressees],
                 "strength": strength,
                 "language": getattr(item, "language", None) or "fr",
-                "match": MATCH_KINDS[how] if node is not None else None,
-                "similarity": round(similarity, 4) if semantic else None,
             }
-        )
-    return hits
+        with _items_lock:
+            known.update(rows)
+    return {i: known[i] for i in ids if i in known}
+
+
+def _hits(page: list[tuple], node, semantic: bool = False, version: str = "") -> list[dict]:
+    """The page's items as dicts; `match` says why each is there: "words" (holds query
+    words, highlighted in the snippet) or "meaning" (semantic only: similar meaning)."""
+    rows = _item_rows([row[0] for row in page], version)
+    wanted, prefixes = _wanted_terms(node)
+    hits = []
+    for item_id, score, how, similarity in page:
+        row = rows[item_id]
+        hits.append({
+            "ref": row["ref"],
+            "status": row["status"],
+            "score": round(float(score or 0.0), 6),
+            "snippet": highlight(row["text"], wanted, prefixes),
+            **{k: v for k, v in row.items() if k not in ("ref", "status")},
+            "match": MATCH_KINDS[how] if node is not None else None,
+            "similarity": round(similarity, 4) if semantic else None,
+        })  # fmt: skip
+    return hits  # the engine returns deep copies: the cached rows stay untouched
