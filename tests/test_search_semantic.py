@@ -220,3 +220,21 @@ def test_cli_related_shows_time_order(semantic_store):
     later = [r for r in rows if r["time"] == "later"]
     assert later and all(re.fullmatch(r"[a-z_]+", r["relation"]) for r in later)
     assert not any(r["relation"] == "restates" for r in later)
+
+
+@pytest.mark.postgres
+def test_postgres_keeps_vectors_in_the_same_table_and_finds_by_meaning(pg_url):
+    from recueil.search import embed, ensure_index
+    from recueil.store import open_store
+    from tests.conftest import CORPUS, ingest_into
+
+    store = open_store(pg_url)
+    ingest_into(store, [CORPUS])
+    assert store.run(ensure_index).vendor == "postgresql"
+    assert store.run(embed.refresh)["available"]
+    assert store.run(embed.refresh)["embedded"] == 0  # incremental: nothing new
+    res = store.run(search, "children travelling alone", limit=5)
+    assert res.semantic and set(refs(res)) & CHILDREN, refs(res)
+    phrase = store.run(search, '"enfants non accompagnés"', limit=50)
+    assert phrase.total and all(h["match"] == "words" for h in phrase.hits)
+    store.close()
