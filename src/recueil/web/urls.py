@@ -19,8 +19,9 @@ urlpatterns = [
         agreed.meeting_uptake_refresh,
         name="meeting_uptake_refresh",
     ),  # fmt: skip
-    path("items/<str:ref>", views.item, name="item"),
-    path("items/<str:ref>/draft-fate", agreed.draft_fate, name="draft_fate"),
+    # refs may hold slashes (A/RES/80/228:op.5.b): the suffixed route goes first
+    path("items/<path:ref>/draft-fate", agreed.draft_fate, name="draft_fate"),
+    path("items/<path:ref>", views.item, name="item"),
     path("precedents", agreed.precedents, name="precedents"),
     path("compare", agreed.compare, name="compare"),
     path("links/decide", agreed.decide_link, name="decide_link"),
