@@ -126,6 +126,8 @@ def ingest(paths, db, user, kind, meeting, session, symbol, language, accept_gap
     for path, filled in report.vocabulary:
         if filled:
             click.echo(f"{path.name}: labels or scope notes filled for {filled} themes", err=True)
+    if report.vectors:
+        click.echo(f"search vectors: {report.vectors} texts embedded", err=True)
     if report.links is not None:
         click.echo(f"uptake links: {report.links}", err=True)
 
@@ -276,23 +278,6 @@ def warnings(kind, fmt, db) -> None:
 
     rows = _store(db).run(queries.list_warnings, kind)
     click.echo(_render(rows, fmt, ("source_file", "line", "kind", "ref", "message")))
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
-@DB
-def export(fmt, out, db) -> None:
-    """Export every item (one object/row per item) with citations and themes."""
-    from recueil.store import queries
-
-    rows = _store(db).run(queries.list_items)
-    text = _render(rows, fmt, queries.EXPORT_FIELDS)
-    if out:
-        out.write_text(text + ("\n" if fmt == "json" else ""), encoding="utf-8")
-    else:
-        click.echo(text)
 
 
 @main.command()
@@ -517,16 +502,18 @@ def _run_link(db: str | None, fn, *args, **kwargs):
 @LINK_FORMAT
 @DB
 def related(ref, limit, part, status, fmt, db) -> None:
-    """Items most similar to REF, with a score and restates / revises / related."""
+    """Items most similar to REF, with a score, restates / revises / related, and whether
+    each is earlier or later than REF (a later text restating REF: restated_later)."""
     from recueil.link import related as related_items
 
     rows = _run_link(db, related_items, ref, limit, status=status, part=part)
     if fmt == "json":
-        keep = ("ref", "score", "relation", "cosine", "shared")
+        keep = ("ref", "score", "relation", "time", "year", "cosine", "shared")
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,
                               indent=2))  # fmt: skip
     else:
-        click.echo(_table(rows, ("ref", "score", "relation", "cosine", "shared", "text")))
+        click.echo(_table(rows, ("ref", "score", "relation", "time", "year", "cosine", "shared",
+                                 "text")))  # fmt: skip
 
 
 @main.command()
@@ -1016,6 +1003,11 @@ def export_vocabulary(fmt, base_uri, out, db) -> None:
     else:
         click.echo(text, nl=False)
 
+
+from recueil import cli_data  # noqa: E402  (export, import, stats)
+
+for _command in (cli_data.export, cli_data.import_, cli_data.stats):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

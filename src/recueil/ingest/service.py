@@ -13,8 +13,9 @@ Steps (nothing is written unless every file of the batch passes step 1):
    The folders' `vocabulary.toml` files are read here as well.
 2. The documents are saved (compendium first), idempotently (`store.save`).
 3. Theme labels and scope notes from the vocabulary files fill empty fields.
-4. The search index follows the stored texts; uptake links are re-proposed when
-   something changed (editors' decisions are kept).
+4. The search index and the search vectors (embeddings of new or changed texts) follow
+   the stored texts; uptake links are re-proposed when something changed (editors'
+   decisions are kept).
 
 Training the theme suggester is not part of a run (a minute of CPU): `serve` starts it
 in the background (`train_in_background`), `recueil train` runs it.
@@ -72,6 +73,7 @@ class IngestReport:
     errors: list[IngestError] = field(default_factory=list)  # nothing saved when not empty
     vocabulary: list[tuple[Path, int]] = field(default_factory=list)  # (file, themes filled)
     links: int | None = None  # uptake links proposed (None: not re-proposed)
+    vectors: int = 0  # texts embedded for semantic search
     loaded: list[Loaded] = field(default_factory=list)
 
     @property
@@ -199,8 +201,12 @@ def refresh_derived(store, report: IngestReport | None = None, *, changed: bool)
     """After saving: the search index and the uptake proposals follow the stored texts."""
     from recueil.link import propose_links
     from recueil.search import ensure_index
+    from recueil.search.embed import refresh as refresh_vectors
 
     store.run(ensure_index)
+    vectors = store.run(refresh_vectors)  # semantic search: only new or changed texts
+    if report is not None:
+        report.vectors = vectors["embedded"]
     if changed:  # editors' confirmed/rejected links are kept by propose_links
         links = store.run(propose_links)
         if report is not None:

@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from recueil.web import agreed, review, views
+from recueil.web import analytics as analytics_views
 from recueil.web.api import api
 
 urlpatterns = [
@@ -51,5 +52,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("analytics/", analytics_views.heatmap, name="analytics"),
+    path("analytics/trends", analytics_views.trends, name="analytics_trends"),
+    path("analytics/uptake", analytics_views.uptake, name="analytics_uptake"),
+    path("analytics/wording", analytics_views.wording, name="analytics_wording"),
+    path("analytics/coverage", analytics_views.coverage, name="analytics_coverage"),
+    path("analytics/items", analytics_views.items, name="analytics_items"),
+    path("analytics/<str:name>.csv", analytics_views.table_csv, name="analytics_csv"),
+    path("exports/recueil.<str:fmt>", analytics_views.export_download, name="export_download"),
     path("api/", api.urls),
 ]

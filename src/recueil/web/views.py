@@ -40,6 +40,9 @@ NAV_SECTIONS = {
     "meeting_uptake": "meetings",
     "review": "review", "review_meeting": "review", "history": "review",
     "vocabulary": "vocabulary", "vocabulary_theme": "vocabulary",
+    "analytics": "analytics", "analytics_trends": "analytics", "analytics_uptake": "analytics",
+    "analytics_wording": "analytics", "analytics_coverage": "analytics",
+    "analytics_items": "analytics",
 }  # fmt: skip
 
 
@@ -145,6 +148,7 @@ def item(request: HttpRequest, ref: str) -> HttpResponse:
     related = link.related(ref, 8, status=status)
     for r in related:
         r["relation_label"] = agreed.label(r["relation"])
+        r["time_label"] = agreed.label(r.get("time"))
     links = link.links_for(ref) if status == "adopted" else []
     for lk in links:
         agreed.decorate_link(lk, ref)
