@@ -30,6 +30,65 @@ def _store(db: str | None):
         raise click.ClickException(f"cannot open database {db or '(default)'}: {exc}") from exc
 
 
+def _reader(db: str | None):
+    """Open the store for a command that reads it; say so on stderr when it is empty (a
+    listing of nothing from the wrong database is worse than a hint)."""
+    from recueil.store.models import Document
+
+    store = _store(db)
+    if not store.run(Document.objects.exists):
+        from recueil.store.db import database_settings
+
+        cfg = database_settings(db)
+        where = cfg["NAME"] if cfg["ENGINE"].endswith("sqlite3") else (db or "")
+        click.echo(
+            f"recueil: the database {where} holds no document yet; ingest first "
+            "(recueil ingest corpus/, or ./scripts/run) or name another with --db / RECUEIL_DB",
+            err=True,
+        )
+    return store
+
+
+def _check_meeting(store, part: str | None, meeting: str | None) -> None:
+    """`--meeting` must name a meeting (or session) that holds items: exit 2 with the list."""
+    if not meeting:
+        return
+    from recueil.model import from_roman
+    from recueil.store import queries
+
+    keys = store.run(queries.meeting_keys, part)
+    text = str(meeting).strip().upper().removeprefix(f"{(part or '').upper()}:")
+    try:
+        number = int(text) if text.isdigit() else from_roman(text)
+    except ValueError:
+        number = None
+    from recueil.model import to_roman
+
+    wanted = to_roman(number) if number else None
+    if wanted is None or not any(k.split(":")[1] == wanted for k in keys):
+        raise click.BadParameter(
+            f"no meeting or session {meeting!r}"
+            + (f" in part {part.upper()}" if part else "")
+            + f"; the database holds: {', '.join(keys) or '(nothing)'}",
+            param_hint="--meeting",
+        )
+
+
+def _writable(path: Path | None, param) -> Path | None:
+    """An output file is checked before any work starts: its folder must exist and be
+    writable (exit 2 otherwise), so a long rendering never ends on a bad path."""
+    import os
+
+    if path is None:
+        return None
+    folder = path.expanduser().absolute().parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {str(folder)!r} does not exist", param=param)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.BadParameter(f"{str(path)!r} is not writable", param=param)
+    return path
+
+
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -184,16 +243,30 @@ ITEM_COLUMNS = ("ref", "status", "symbol", "report_paragraph", "section", "text"
 @click.option("--part", type=click.Choice(["A", "B", "a", "b"]))
 @click.option("--meeting", help="Meeting/session number, roman (VII) or arabic (7).")
 @click.option("--theme", help="Theme label (items of its sub-themes included).")
-@click.option("--status", type=click.Choice(["adopted", "draft"]))
+@click.option("--status", type=click.Choice(["adopted", "draft", "all"]), default="adopted",
+              show_default=True,
+              help="Adopted items (as counted everywhere), drafts, or both.")  # fmt: skip
 @FORMAT
 @DB
 def items(part, meeting, theme, status, fmt, db) -> None:
-    """List items, filtered by part, meeting/session, theme or status."""
+    """List items, filtered by part, meeting/session, theme or status.
+
+    An item is one citable unit with its own reference: a recommendation, a paragraph, a
+    preambular paragraph (al.) or a subparagraph (alinéa) of any of them."""
     from recueil.store import queries
 
-    store = _store(db)
+    store = _reader(db)
+    _check_meeting(store, part, meeting)
+    if theme:
+        try:
+            store.run(queries.find_theme, theme)
+        except queries.NotFound as exc:
+            raise click.BadParameter(str(exc), param_hint="--theme") from exc
     try:
-        rows = store.run(queries.list_items, part=part, meeting=meeting, theme=theme, status=status)
+        rows = store.run(
+            queries.list_items, part=part, meeting=meeting, theme=theme,
+            status=None if status == "all" else status,
+        )  # fmt: skip
     except (queries.NotFound, ValueError) as exc:
         _fail(str(exc))
     click.echo(_render(rows, fmt, ITEM_COLUMNS))
@@ -209,7 +282,7 @@ def show(ref, status, fmt, db) -> None:
     """Show one item: text, citation, sources, themes (e.g. recueil show A:I.22)."""
     from recueil.store import queries
 
-    store = _store(db)
+    store = _reader(db)
     try:
         item = store.run(queries.get_item, ref, status=status)
     except (queries.NotFound, ValueError) as exc:
@@ -249,7 +322,7 @@ def themes(fmt, db) -> None:
     """List themes with their parent and number of items (Part A / Part B)."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_themes)
+    rows = _reader(db).run(queries.list_themes)
     click.echo(_render(rows, fmt, ("label", "parent", "items", "part_a", "part_b")))
 
 
@@ -260,8 +333,9 @@ def meetings(fmt, db) -> None:
     """List Working Group meetings (A) and COP sessions (B)."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_meetings)
-    click.echo(_render(rows, fmt, ("part", "number", "title", "dates", "report_symbol", "items")))
+    rows = _reader(db).run(queries.list_meetings)
+    cols = ("part", "number", "title", "dates", "report_symbol", *queries.COUNT_FIELDS)
+    click.echo(_render(rows, fmt, cols))
 
 
 @main.command()
@@ -271,7 +345,7 @@ def documents(fmt, db) -> None:
     """List ingested documents with their metadata."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_documents)
+    rows = _reader(db).run(queries.list_documents)
     cols = ("source_file", "kind", "symbol", "meeting", "session", "distribution", "items")
     click.echo(_render(rows, fmt, cols))
 
@@ -284,20 +358,22 @@ def warnings(kind, fmt, db) -> None:
     """List what ingestion flagged instead of silently fixing."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_warnings, kind)
+    rows = _reader(db).run(queries.list_warnings, kind)
     click.echo(_render(rows, fmt, ("source_file", "line", "kind", "ref", "message")))
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
               show_default=True)  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              callback=lambda ctx, param, value: _writable(value, param),
+              help="Write to FILE instead of stdout.")  # fmt: skip
 @DB
 def export(fmt, out, db) -> None:
     """Export every item (one object/row per item) with citations and themes."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_items)
+    rows = _reader(db).run(queries.list_items)
     text = _render(rows, fmt, queries.EXPORT_FIELDS)
     if out:
         out.write_text(text + ("\n" if fmt == "json" else ""), encoding="utf-8")
@@ -346,6 +422,7 @@ def unassign(ref, theme, user, db) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md"]), required=True,
               help="Publication format.")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              callback=lambda ctx, param, value: _writable(value, param),
               help="File to write.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["fr"]), default="fr", show_default=True,
               help="Language of the publication.")  # fmt: skip
@@ -362,16 +439,34 @@ def publish(fmt, out, lang, meetings, db) -> None:
     from recueil.publish import SelectionError
     from recueil.publish import publish as publish_to
 
-    store = _store(db)
+    store = _reader(db)
     try:
         pub = publish_to(store, fmt, out, meetings=meetings or None, lang=lang)
     except (SelectionError, ValueError, OSError) as exc:
         _fail(str(exc))
-    items = sum(len(m.items) for m in (*pub.part_a, *pub.part_b))
+    counts = publication_counts(pub)
     click.echo(
         f"{out}: {fmt}, {len(pub.part_a)} meetings, {len(pub.part_b)} sessions, "
-        f"{items} items, {len(pub.index)} themes"
+        + ", ".join(f"{counts[k]} {k}" for k in COUNT_NAMES)
+        + f" ({counts['items']} items), {len(pub.index)} themes"
     )
+
+
+COUNT_NAMES = ("recommendations", "paragraphs", "preambular", "subparagraphs")
+
+
+def publication_counts(pub) -> dict[str, int]:
+    """The named counts (queries.COUNT_FIELDS) of what a publication prints."""
+    from recueil.store.queries import COUNT_KINDS
+
+    kinds = {kind: name for name, kind in COUNT_KINDS.items()}
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    for m in (*pub.part_a, *pub.part_b):
+        for top in m.items:
+            for unit in top.walk():
+                counts[kinds[unit.kind]] += 1
+    counts["items"] = sum(counts.values())
+    return counts
 
 
 BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"

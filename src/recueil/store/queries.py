@@ -89,6 +89,7 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
     out["sources"] = [
         {
             "source_file": s.document.source_file,
+            "label": document_label(s.document),
             "symbol": s.document.symbol,
             "kind": s.document.kind,
             "line": s.line,
@@ -104,6 +105,15 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
     ]
     out["citation"] = citation(item)
     return out
+
+
+def document_label(doc: Document) -> str:
+    """How a source is cited to a reader: its symbol, else its printed title and date (the
+    stored file name is provenance, shown only on the document's own page)."""
+    if doc.symbol:
+        return doc.symbol
+    issued = f", {doc.issued.strftime('%d/%m/%Y')}" if doc.issued else ""
+    return f"{doc.title}{issued}" if doc.title else doc.source_file
 
 
 def assignment_dict(a: Assignment) -> dict:
@@ -169,7 +179,36 @@ def list_themes() -> list[dict]:
     return rows
 
 
+# One definition of every count (issue 14). An *item* is one citable unit stored with its
+# own reference: a Working Group recommendation, a COP operative paragraph, a preambular
+# paragraph ("al.") or a lettered subparagraph of any of them. Counts are of adopted items
+# (drafts apart) and are named as the compendium names them.
+COUNT_FIELDS = ("recommendations", "paragraphs", "preambular", "subparagraphs", "items", "drafts")
+COUNT_KINDS = {
+    "recommendations": "recommendation",  # Part A, top level ("recommandations")
+    "paragraphs": "operative",  # Part B, top level ("paragraphes")
+    "preambular": "preambular",  # Part B, top level ("alinéas du préambule", cited al. N)
+    "subparagraphs": "subparagraph",  # a), b), i)… of any of the above ("alinéas")
+}
+
+
+def meeting_counts() -> dict[int, dict]:
+    """Per meeting id: the named counts of COUNT_FIELDS (one query for every page)."""
+    from django.db.models import Count
+
+    adopted = Q(items__status=Status.ADOPTED.value)
+    annotations = {
+        f"n_{name}": Count("items", filter=adopted & Q(items__kind=kind))
+        for name, kind in COUNT_KINDS.items()
+    }
+    annotations["n_items"] = Count("items", filter=adopted)
+    annotations["n_drafts"] = Count("items", filter=Q(items__status=Status.DRAFT.value))
+    rows = Meeting.objects.annotate(**annotations).values("id", *annotations)
+    return {row["id"]: {k: row[f"n_{k}"] for k in COUNT_FIELDS} for row in rows}
+
+
 def list_meetings() -> list[dict]:
+    counts = meeting_counts()
     return [
         {
             "part": m.part,
@@ -178,16 +217,25 @@ def list_meetings() -> list[dict]:
             "dates": m.date_text,
             "start_date": m.start_date.isoformat() if m.start_date else None,
             "report_symbol": m.report_symbol,
-            "items": m.items.filter(parent__isnull=True, status=Status.ADOPTED.value).count(),
+            **counts[m.id],
         }
         for m in Meeting.objects.order_by("part", "number")
     ]
+
+
+def meeting_keys(part: str | None = None) -> list[str]:
+    """The meetings/sessions holding items, as `A:VII` (for error messages)."""
+    qs = Meeting.objects.filter(items__isnull=False).distinct().order_by("part", "number")
+    if part:
+        qs = qs.filter(part=part.upper())
+    return [f"{m.part}:{m.roman}" for m in qs]
 
 
 def list_documents() -> list[dict]:
     return [
         {
             "source_file": d.source_file,
+            "label": document_label(d),
             "symbol": d.symbol,
             "kind": d.kind,
             "title": d.title,
@@ -417,18 +465,11 @@ def _meeting_head(m: Meeting) -> dict:
 
 def collection_summary() -> dict:
     """What the collection holds: per part and per meeting counts, the latest meeting."""
-    from django.db.models import Count
-
-    adopted = Q(items__status=Status.ADOPTED.value)
-    meetings = Meeting.objects.annotate(
-        n_items=Count("items", filter=adopted),
-        n_top=Count("items", filter=adopted & Q(items__parent__isnull=True)),
-        n_drafts=Count("items", filter=Q(items__status=Status.DRAFT.value)),
-    ).order_by("part", "number")
+    counts = meeting_counts()
     rows = []
-    for m in meetings:
+    for m in Meeting.objects.order_by("part", "number"):
         row = _meeting_head(m)
-        row.update(items=m.n_items, top_level=m.n_top, drafts=m.n_drafts)
+        row.update(counts[m.id])
         rows.append(row)
     with_items = [r for r in rows if r["items"]]
     dated = [r for r in with_items if r["start_date"]]
@@ -438,8 +479,7 @@ def collection_summary() -> dict:
         mine = [r for r in rows if r["part"] == part]
         parts[part] = {
             "meetings": sum(1 for r in mine if r["items"]),
-            "items": sum(r["items"] for r in mine),
-            "top_level": sum(r["top_level"] for r in mine),
+            **{k: sum(r[k] for r in mine) for k in COUNT_FIELDS},
         }
     return {
         "parts": parts,

@@ -179,6 +179,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     if a and b:
         if {status_a, status_b} - {"adopted", "draft"}:
             raise Http404("status must be adopted or draft")
+        errors, code = _compare_errors(a, b, status_a, status_b)
+        if errors:  # shown in the form, beside the field, with the page's status code
+            context["errors"] = errors
+            return render(request, "web/compare.html", context, status=code)
         r = _or_404(link.compare, a, b, status_a=status_a, status_b=status_b)
         r["relation_label"] = label(r["relation"])
         r["old_spans"] = diff_spans(r["diff"], "old")
@@ -191,6 +195,28 @@ def compare(request: HttpRequest) -> HttpResponse:
         r["edits"] = _edit_counts(r["diff"])
         context["r"] = r
     return render(request, "web/compare.html", context)
+
+
+def _compare_errors(a: str, b: str, status_a: str, status_b: str) -> tuple[dict, int]:
+    """Form errors for the two references: not a reference (400) or no such item (404)."""
+    from recueil.model import Ref
+
+    errors, code = {}, 200
+    for field, ref, status in (("a", a, status_a), ("b", b, status_b)):
+        try:
+            Ref.parse(ref)
+        except ValueError:
+            errors[field] = _(
+                "“%(ref)s” is not a reference: write it like A:I.20, A:V.2.e or B:VI.al.5."
+            ) % {"ref": ref}
+            code = 400
+            continue
+        try:
+            queries.get_item(ref, status=status)
+        except (queries.NotFound, ValueError):
+            errors[field] = _("No item %(ref)s in the collection.") % {"ref": ref}
+            code = max(code, 404) if code != 400 else 400
+    return errors, code
 
 
 def meeting_uptake(request: HttpRequest, key: str) -> HttpResponse:
