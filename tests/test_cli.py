@@ -56,7 +56,7 @@ def test_show_prints_text_citation_themes_and_sources(db):
     out = run("show", "A:I.22", "--db", db).output
     assert "CTOC/COP/WG.7/2012/6, par. 25 (Recueil A:I.22)" in out
     assert "représentations diplomatiques et consulaires" in out
-    assert "Appui consulaire et diplomatique (imported" in out
+    assert "Appui consulaire et diplomatique (index 2021)" in out
 
 
 def test_show_unknown_ref_is_a_clear_error(db):

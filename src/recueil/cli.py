@@ -303,6 +303,9 @@ def show(ref, status, fmt, db) -> None:
         click.echo("\nSubparagraphs: " + ", ".join(item["children"]))
     click.echo("\nThemes:")
     for a in item["assignments"]:
+        if a["origin"] == "imported":  # read from the published index, whoever ran the ingest
+            click.echo(f"  - {a['theme']} (index 2021)")
+            continue
         who = f" by {a['user']}" if a["user"] else ""
         click.echo(f"  - {a['theme']} ({a['origin']}{who}, {a['created_at'][:10]})")
     if not item["assignments"]:
@@ -310,9 +313,18 @@ def show(ref, status, fmt, db) -> None:
     click.echo("\nSources:")
     for s in item["sources"]:
         flag = "" if s["agrees"] else "  ⚠ CONFLICTING TEXT (not applied)"
-        click.echo(f"  - {s['source_file']} line {s['line']} ({s['kind']}){flag}")
+        click.echo(f"  - {s['label']}, line {s['line']} ({_kind_words(s['kind'])}){flag}")
     for o in item["other_versions"]:
         click.echo(f"  also exists as {o['status']} in {o['source_file']}")
+
+
+def _kind_words(kind: str) -> str:
+    """A document kind in words (the codes of model.DocumentKind)."""
+    return {
+        "report": "meeting report", "draft_addendum": "draft addendum",
+        "compendium": "compendium", "secretariat_report": "report of the Secretariat",
+        "resolution": "resolution",
+    }.get(kind, kind)  # fmt: skip
 
 
 @main.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 
+from recueil.collate import sorted_by
 from recueil.model import Origin, Ref, Status, from_roman
 from recueil.store.models import Assignment, Document, IngestWarning, Item, Meeting, Theme
 
@@ -104,6 +105,7 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
         for o in Item.objects.filter(ref=key).exclude(id=item.id).select_related("document")
     ]
     out["citation"] = citation(item)
+    out["document_label"] = document_label(item.document)
     return out
 
 
@@ -165,7 +167,7 @@ def find_theme(label: str) -> Theme:
 
 def list_themes() -> list[dict]:
     rows = []
-    for t in Theme.objects.select_related("parent").order_by("label"):
+    for t in sorted_by(Theme.objects.select_related("parent"), lambda t: t.label):
         items = Item.objects.filter(assignments__theme=t)
         rows.append(
             {
@@ -562,7 +564,7 @@ def theme_tree() -> list[dict]:
             "children": [],
             "_parent_id": t.parent_id,
         }
-        for t in themes
+        for t in sorted_by(themes, lambda t: t.label)  # French order: É with E (collate.py)
         if not (t.retired and t.n_items == 0)  # merged away or retired unused: history only
     }
     roots = []

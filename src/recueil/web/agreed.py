@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -251,7 +252,7 @@ def meeting_uptake_refresh(request: HttpRequest, key: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("meeting_uptake", key=key)
     if not is_editor(request.user):
-        return HttpResponseForbidden(_("Only editors may recompute links."))
+        raise PermissionDenied(_("Only editors may recompute links."))
     part, n = parse_meeting_key(key)
     if part != "A":
         raise Http404(_("Uptake is shown for Working Group meetings (Part A)."))
@@ -274,6 +275,8 @@ def draft_fate(request: HttpRequest, ref: str) -> HttpResponse:
             shown["relation_label"] = label(shown["relation"])
             shown["spans"] = diff_spans(shown["diff"])
     r["summary_rows"] = [(label(k), k, v) for k, v in r["summary"].items()]
+    detail = queries.document_detail(r["document"])
+    r["document_label"] = detail["label"]
     return render(request, "web/draft_fate.html", {"r": r})
 
 
@@ -282,7 +285,7 @@ def decide_link(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     if not is_editor(request.user):
-        return HttpResponseForbidden(_("Only editors may confirm or reject links."))
+        raise PermissionDenied(_("Only editors may confirm or reject links."))
     action = request.POST.get("action")
     fn = {"confirm": link.confirm, "reject": link.reject}.get(action or "")
     if fn is None:

@@ -61,6 +61,7 @@ class ItemPage(Schema):
 
 class SourceOut(Schema):
     source_file: str
+    label: str  # how the source is cited: its symbol, else its printed title and date
     symbol: str | None
     kind: str
     line: int | None
@@ -88,6 +89,7 @@ class ItemDetail(ItemOut):
     """An item with its citation, sources (conflicting readings flagged), provenance."""
 
     citation: str
+    document_label: str  # the source document as cited: symbol, else printed title and date
     meeting_title: str
     meeting_dates: str | None
     parent: str | None
@@ -128,6 +130,7 @@ class MeetingOut(Schema):
 
 class DocumentOut(Schema):
     source_file: str
+    label: str  # how the document is cited: its symbol, else its printed title and date
     symbol: str | None
     kind: str
     title: str

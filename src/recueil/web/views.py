@@ -172,11 +172,15 @@ def _review_context(ref: str, data: dict) -> dict:
 
 
 def themes(request: HttpRequest) -> HttpResponse:
+    from recueil.collate import sorted_by
+
     tree = queries.theme_tree()
     for node in tree:
         node["display"] = theme_label(node)
         for child in node["children"]:
             child["display"] = theme_label(child)
+        node["children"] = sorted_by(node["children"], lambda n: n["display"])
+    tree = sorted_by(tree, lambda n: n["display"])  # the order of the labels shown
     return render(request, "web/themes.html", {"tree": tree})
 
 
@@ -415,15 +419,18 @@ def bad_request(request, exception=None):
     return error_page(request, 400)
 
 
+def _message(exception) -> str:
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        return exception.args[0]
+    return ""
+
+
 def permission_denied(request, exception=None):
-    return error_page(request, 403)
+    return error_page(request, 403, _message(exception))
 
 
 def page_not_found(request, exception=None):
-    detail = ""
-    if exception is not None and exception.args and isinstance(exception.args[0], str):
-        detail = exception.args[0]
-    return error_page(request, 404, detail)
+    return error_page(request, 404, _message(exception))
 
 
 def server_error(request):

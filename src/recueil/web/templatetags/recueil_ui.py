@@ -128,3 +128,35 @@ def meeting_dates(text) -> str:
 def ui_lang(_value=None) -> str:
     """The `lang` attribute of a translated meeting title or date (the interface's)."""
     return "en" if (get_language() or "fr").startswith("en") else "fr"
+
+
+@register.filter
+def paragraph_label(value) -> str:
+    """A stored paragraph number as the UN cites it: "par. 5", "par. 8 a)", "al. 1" in
+    French; "para. 5", "para. 8 (a)", "preambular para. 1" in English."""
+    if not value:
+        return ""
+    text = str(value).strip()
+    english = (get_language() or "fr").startswith("en")
+    if text.startswith("al."):
+        number = text.removeprefix("al.").strip()
+        return f"preambular para. {number}" if english else f"al. {number}"
+    if english:
+        text = re.sub(r"\b([a-z]+|[ivx]+)\)", r"(\1)", text)
+        return f"para. {text}"
+    return f"par. {text}"
+
+
+@register.filter(is_safe=True)
+def un_text(item: dict):
+    """An item's clean text, escaped, with the lead verb of a COP paragraph in italics
+    (recueil.emphasis: a rendering rule, the stored text stays plain)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    from recueil.emphasis import split_lead
+
+    text = item.get("text") or ""
+    lead, rest = split_lead(text, part=item.get("part") or "", kind=item.get("kind") or "")
+    lead_html = f'<em class="un-verb">{escape(lead)}</em>' if lead else ""
+    return mark_safe((lead_html + escape(rest)).replace("\n", "<br>"))
