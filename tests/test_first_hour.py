@@ -34,7 +34,8 @@ def _readme_tour() -> list[list[str]]:
 
 def test_main_job_and_readme_examples_share_one_database(tmp_path, monkeypatch):
     script = (ROOT / "scripts" / "run").read_text(encoding="utf-8")
-    ingest = next(line for line in script.splitlines() if " ingest " in line)
+    lines = script.splitlines()
+    ingest = next(line for line in lines if line.startswith(".venv/bin/recueil ingest"))
     assert "--db" not in script, "scripts/run must use the CLI's default database"
     monkeypatch.chdir(ROOT)
     env = {"RECUEIL_DB": None, "XDG_DATA_HOME": str(tmp_path)}

@@ -254,9 +254,9 @@ def test_agreed_language_finder_paste_see_ranked_differences_and_open_one(page):
     assert hits.count() >= 3
     keys = hits.locator("h3 .key").all_inner_texts()
     assert keys[0] == "A:I.18"
-    scores = [float(v) for v in hits.locator("h3 data").evaluate_all(
-        "els => els.map(e => e.getAttribute('value'))")]  # fmt: skip
-    assert scores == sorted(scores, reverse=True)
+    scores = [float(v) for v in page.locator("ol.precedent-list").first.locator(
+        "h3 data").evaluate_all("els => els.map(e => e.getAttribute('value'))")]  # fmt: skip
+    assert scores == sorted(scores, reverse=True)  # best first within a relation group
     first = hits.first
     assert first.locator("ins").all_text_contents() == ["[ajouté : et des réfugiés]"]
     (deleted,) = first.locator("del").all_text_contents()

@@ -191,3 +191,27 @@ def test_html_edition_is_read_inline_and_downloaded_on_request(client):
     assert saved["Content-Disposition"].startswith("attachment")
     home = _html(client.get("/"))
     assert '<a href="/publication/recueil.html">le lire en ligne (HTML)</a>' in home
+
+
+def test_precedent_finder_reads_a_draft_typed_without_apostrophes(client, corpus_store):
+    """The second sentence of A:I.22 typed in a hurry: no apostrophes, no accents,
+    "doivent" for "devraient". The real source comes first, the hits are grouped by
+    relation, and hits on other subjects are collapsed without their diff."""
+    from recueil.web.agreed import restore_elisions
+
+    draft = (
+        "En cas de detention les Etats parties doivent accorder une attention particuliere "
+        "aux obligations qui leur incombent en vertu de la Convention de Vienne sur les "
+        "relations consulaires et a lexception de letat dinformations"
+    )
+    repaired = corpus_store.run(restore_elisions, draft)
+    assert "l'exception" in repaired and "l'etat" in repaired and "d'informations" in repaired
+    assert "leur incombent" in repaired and "particuliere" in repaired  # words left alone
+    page = _html(client.post("/precedents", {"text": draft, "limit": "10"}))
+    refs = re.findall(r'<li class="hit precedent">\s*<h3><a href="/items/([^"]+)"', page)
+    assert refs[0] == "A:I.22"
+    groups = re.findall(r'<p class="relation-group" id="group-(\w+)"', page)
+    assert groups[0] == "restates" and groups == sorted(
+        groups, key=("restates", "revises", "related").index)
+    collapsed = page.split('<details class="unrelated-hits">')
+    assert len(collapsed) == 2 and '<p class="diff"' not in collapsed[1]

@@ -6,6 +6,7 @@ its JSON twin agree); editors confirm or reject lineage links here, audited by t
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -92,14 +93,78 @@ def with_citations(rows: list[dict], key: str = "ref") -> list[dict]:
     return rows
 
 
+RELATION_ORDER = ("restates", "revises", "related", "unrelated")
+
+
 def _decorate_precedents(rows: list[dict]) -> list[dict]:
+    """Labels, diff spans and edit counts; the hits grouped by relation (restates, revises,
+    related, then other subjects), best score first within each group."""
     with_citations(rows)
     for r in rows:
         r["relation"] = r["relation"] or "unrelated"
         r["relation_label"] = label(r["relation"])
         r["spans"] = diff_spans(r["diff"])
         r["edits"] = _edit_counts(r["diff"])
+    rank = {name: n for n, name in enumerate(RELATION_ORDER)}
+    rows.sort(key=lambda r: (rank.get(r["relation"], len(rank)), -r["score"]))
     return rows
+
+
+def precedent_groups(rows: list[dict]) -> list[dict]:
+    """[{"relation", "label", "hits", "collapsed"}] in RELATION_ORDER, empty groups left out;
+    hits on another subject are collapsed (shown on request, without their diff)."""
+    groups = []
+    for name in RELATION_ORDER:
+        hits = [r for r in rows if r["relation"] == name]
+        if hits:
+            groups.append({"relation": name, "label": label(name), "hits": hits,
+                           "collapsed": name == "unrelated"})  # fmt: skip
+    return groups
+
+
+_ELIDED = re.compile(
+    r"\b(jusqu|lorsqu|puisqu|qu|[cdjlmnst])(?:\s+)?([aeiouyhâàäéèêëîïôöûüœ][\w-]*)",
+    re.IGNORECASE,
+)
+_vocabulary_cache: dict[str, frozenset[str]] = {}
+
+
+def _vocabulary() -> frozenset[str]:
+    """Folded words of the adopted texts (cached per data version)."""
+    from recueil.link.text import keys
+    from recueil.store.models import Item
+
+    version = queries.data_version()
+    words = _vocabulary_cache.get(version)
+    if words is None:
+        texts = Item.objects.filter(status="adopted").values_list("text", flat=True)
+        words = frozenset(k for t in texts.iterator() for k in keys(t) if k[:1].isalnum())
+        _vocabulary_cache.clear()
+        _vocabulary_cache[version] = words
+    return words
+
+
+def restore_elisions(text: str) -> str:
+    """Put back the apostrophes of French elisions a hand-typed draft left out ("lEtat",
+    "l Etat", "dinformations", "quen") when the word without them is unknown and the
+    elided word is a word of the collection: "l'Etat", "d'informations", "qu'en".
+    Typographic variants (’ or ', accents, case) are already folded by the comparison."""
+    from recueil.link.text import fold
+
+    vocabulary = _vocabulary()
+
+    def repair(m: re.Match) -> str:
+        whole, prefix, rest = m.group(0), m.group(1), m.group(2)
+        spaced = " " in whole
+        if not spaced and fold(whole) in vocabulary:
+            return whole  # a word of its own ("leur", "simple", "donc")
+        if len(rest) < 2 or fold(rest) not in vocabulary:
+            return whole
+        if spaced and len(prefix) > 2:
+            return whole  # "lorsqu" etc. never stand alone anyway
+        return f"{prefix}'{rest}"
+
+    return _ELIDED.sub(repair, text)
 
 
 def decorate_link(lk: dict, ref: str | None = None) -> dict:
@@ -162,7 +227,9 @@ def precedents(request: HttpRequest) -> HttpResponse:
             elif text:
                 if len(text) > MAX_TEXT_CHARS:
                     raise ValueError(_("The text is too long (at most 20,000 characters)."))
-                context["results"] = _decorate_precedents(link.precedent(text, limit))
+                results = _decorate_precedents(link.precedent(restore_elisions(text), limit))
+                context["results"] = results
+                context["groups"] = precedent_groups(results)
             else:
                 context["error"] = _("Paste a paragraph or choose a file.")
         except ValueError as exc:
