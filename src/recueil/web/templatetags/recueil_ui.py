@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django import template
-from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from recueil.model import from_roman
 
@@ -29,7 +29,7 @@ CODES = {
     "limited": gettext_lazy("limited distribution"),
     # status
     "adopted": gettext_lazy("adopted"),
-    "draft": pgettext_lazy("status", "draft"),
+    "draft": gettext_lazy("draft"),
     # item kinds
     "recommendation": gettext_lazy("recommendation"),
     "preambular": gettext_lazy("preambular paragraph"),
