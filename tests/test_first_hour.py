@@ -133,3 +133,9 @@ def test_italic_lead_verb_rule_reproduces_the_compendiums_markup(corpus_store):
             differ.append(item.ref)
         assert "*" not in item.text  # the clean text stays searchable without markup
     assert checked >= 40 and differ == ["B:V.1"]
+
+
+def test_unknown_warning_kind_is_a_usage_error_listing_the_kinds(db):
+    result = run("warnings", "--kind", "nope", "--db", db)
+    assert result.exit_code == 2 and "conflict" in result.stderr and "unresolved" in result.stderr
+    assert run("warnings", "--kind", "conflict", "--db", db).exit_code == 0

@@ -362,6 +362,10 @@ def documents(fmt, db) -> None:
     click.echo(_render(rows, fmt, cols))
 
 
+# The kinds store/writer.py records (others may appear in a database: they are accepted too).
+WARNING_KINDS = ("conflict", "duplicate", "kept", "kept-removed", "parser", "unresolved")
+
+
 @main.command()
 @click.option("--kind", help="Only this kind (conflict, unresolved, parser, kept…).")
 @FORMAT
@@ -370,7 +374,18 @@ def warnings(kind, fmt, db) -> None:
     """List what ingestion flagged instead of silently fixing."""
     from recueil.store import queries
 
-    rows = _reader(db).run(queries.list_warnings, kind)
+    store = _reader(db)
+    if kind:
+        from recueil.store.models import IngestWarning
+
+        kinds = set(WARNING_KINDS) | set(store.run(lambda: list(
+            IngestWarning.objects.values_list("kind", flat=True).distinct())))  # fmt: skip
+        if kind not in kinds:
+            raise click.BadParameter(
+                f"no warning kind {kind!r}; kinds: {', '.join(sorted(kinds))}",
+                param_hint="--kind",
+            )
+    rows = store.run(queries.list_warnings, kind)
     click.echo(_render(rows, fmt, ("source_file", "line", "kind", "ref", "message")))
 
 
