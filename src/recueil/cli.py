@@ -709,6 +709,9 @@ def precedent(text, path, limit, part, per_paragraph, fmt, db) -> None:
                 click.echo("    " + _diff_markup(r["diff"]))
             click.echo("")
         return
+    from recueil.drafts import restore_elisions
+
+    text = _run_link(db, restore_elisions, text)  # "lEtat" → "l'Etat" (hand-typed drafts)
     rows = _run_link(db, find_precedents, text, limit, part=part)
     if fmt == "json":
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,

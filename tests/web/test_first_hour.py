@@ -203,7 +203,7 @@ def test_precedent_finder_reads_a_draft_typed_without_apostrophes(client, corpus
     """The second sentence of A:I.22 typed in a hurry: no apostrophes, no accents,
     "doivent" for "devraient". The real source comes first, the hits are grouped by
     relation, and hits on other subjects are collapsed without their diff."""
-    from recueil.web.agreed import restore_elisions
+    from recueil.drafts import restore_elisions
 
     draft = (
         "En cas de detention les Etats parties doivent accorder une attention particuliere "

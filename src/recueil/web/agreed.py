@@ -6,7 +6,6 @@ its JSON twin agree); editors confirm or reject lineage links here, audited by t
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from recueil import link
+from recueil.drafts import restore_elisions
 from recueil.ingest.errors import IngestError
 from recueil.store import queries
 from recueil.web.roles import is_editor
@@ -122,49 +122,6 @@ def precedent_groups(rows: list[dict]) -> list[dict]:
     return groups
 
 
-_ELIDED = re.compile(
-    r"\b(jusqu|lorsqu|puisqu|qu|[cdjlmnst])(?:\s+)?([aeiouyhâàäéèêëîïôöûüœ][\w-]*)",
-    re.IGNORECASE,
-)
-_vocabulary_cache: dict[str, frozenset[str]] = {}
-
-
-def _vocabulary() -> frozenset[str]:
-    """Folded words of the adopted texts (cached per data version)."""
-    from recueil.link.text import keys
-    from recueil.store.models import Item
-
-    version = queries.data_version()
-    words = _vocabulary_cache.get(version)
-    if words is None:
-        texts = Item.objects.filter(status="adopted").values_list("text", flat=True)
-        words = frozenset(k for t in texts.iterator() for k in keys(t) if k[:1].isalnum())
-        _vocabulary_cache.clear()
-        _vocabulary_cache[version] = words
-    return words
-
-
-def restore_elisions(text: str) -> str:
-    """Put back the apostrophes of French elisions a hand-typed draft left out ("lEtat",
-    "l Etat", "dinformations", "quen") when the word without them is unknown and the
-    elided word is a word of the collection: "l'Etat", "d'informations", "qu'en".
-    Typographic variants (’ or ', accents, case) are already folded by the comparison."""
-    from recueil.link.text import fold
-
-    vocabulary = _vocabulary()
-
-    def repair(m: re.Match) -> str:
-        whole, prefix, rest = m.group(0), m.group(1), m.group(2)
-        spaced = " " in whole
-        if not spaced and fold(whole) in vocabulary:
-            return whole  # a word of its own ("leur", "simple", "donc")
-        if len(rest) < 2 or fold(rest) not in vocabulary:
-            return whole
-        if spaced and len(prefix) > 2:
-            return whole  # "lorsqu" etc. never stand alone anyway
-        return f"{prefix}'{rest}"
-
-    return _ELIDED.sub(repair, text)
 
 
 def decorate_link(lk: dict, ref: str | None = None) -> dict:

@@ -480,7 +480,7 @@ def precedents(request: HttpRequest, body: PrecedentIn):
         raise HttpError(400, "text is too long (at most 20,000 characters)")
     check_range("limit", body.limit, 1, 200)
     part = check_choice("part", body.part, ("A", "B"))
-    from recueil.web.agreed import restore_elisions
+    from recueil.drafts import restore_elisions
 
     rows = _call(link.precedent, restore_elisions(body.text), body.limit, part=part)
     return agreed.with_citations(rows)
