@@ -74,6 +74,13 @@ def _check_meeting(store, part: str | None, meeting: str | None) -> None:
         )
 
 
+def _default_db_name() -> str:
+    """The default database, as a user would look for it (RECUEIL_DB or the data dir)."""
+    from recueil.store.db import default_db_path
+
+    return str(default_db_path())
+
+
 def _writable(path: Path | None, param) -> Path | None:
     """An output file is checked before any work starts: its folder must exist and be
     writable (exit 2 otherwise), so a long rendering never ends on a bad path."""
@@ -555,7 +562,7 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
         workers = 1
     click.echo(
         f"recueil: serving http://{host}:{port}/ with {workers} worker(s) × {threads} threads "
-        f"(database: {store.url or '(default)'})"
+        f"(database: {store.url or _default_db_name()})"
     )
     _serve_wsgi(application, host, port, threads=threads, workers=max(1, workers))
 
