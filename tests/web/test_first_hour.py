@@ -221,3 +221,14 @@ def test_precedent_finder_reads_a_draft_typed_without_apostrophes(client, corpus
         groups, key=("restates", "revises", "related").index)
     collapsed = page.split('<details class="unrelated-hits">')
     assert len(collapsed) == 2 and '<p class="diff"' not in collapsed[1]
+
+
+def test_recommendations_of_vii_and_xi_show_their_report_paragraph(client):
+    """The 2020 and 2024 reports number their recommendations under one report paragraph
+    (3 and 4): the item page and the API give it; items with their own number keep it."""
+    vii = json.loads(client.get("/api/items/A:VII.1").content)
+    assert vii["report_paragraph"] is None and vii["enclosing_paragraph"] == "3"
+    assert json.loads(client.get("/api/items/A:XI.3").content)["enclosing_paragraph"] == "4"
+    assert json.loads(client.get("/api/items/A:I.22").content)["enclosing_paragraph"] is None
+    page = _html(client.get("/items/A:VII.1"))
+    assert "par. 3" in page and "les recommandations qu&#x27;il adopte" in page

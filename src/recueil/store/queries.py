@@ -106,7 +106,28 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
     ]
     out["citation"] = citation(item)
     out["document_label"] = document_label(item.document)
+    out["enclosing_paragraph"] = enclosing_paragraph(item)
     return out
+
+
+def enclosing_paragraph(item: Item) -> str | None:
+    """The numbered report paragraph an item stands in when it has no number of its own.
+
+    The 2020 and 2024 reports print "Recommandation 1, 2…" under one numbered paragraph
+    ("3. … the Working Group adopted the recommendations below"): that paragraph is the
+    item's place in the report. None when the item has its own paragraph number or its
+    document numbers no paragraph before it."""
+    from recueil.store.models import Paragraph
+
+    if item.report_paragraph or item.line is None:
+        return None
+    before = (
+        Paragraph.objects.filter(document_id=item.document_id, line__lte=item.line)
+        .order_by("-line")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return before or None
 
 
 def document_label(doc: Document) -> str:

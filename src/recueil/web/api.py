@@ -90,6 +90,8 @@ class ItemDetail(ItemOut):
 
     citation: str
     document_label: str  # the source document as cited: symbol, else printed title and date
+    enclosing_paragraph: str | None = None  # the report paragraph a numbered recommendation
+    # stands in when it has no paragraph number of its own (meetings VII and XI)
     meeting_title: str
     meeting_dates: str | None
     parent: str | None
