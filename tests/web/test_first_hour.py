@@ -231,4 +231,4 @@ def test_recommendations_of_vii_and_xi_show_their_report_paragraph(client):
     assert json.loads(client.get("/api/items/A:XI.3").content)["enclosing_paragraph"] == "4"
     assert json.loads(client.get("/api/items/A:I.22").content)["enclosing_paragraph"] is None
     page = _html(client.get("/items/A:VII.1"))
-    assert "par. 3" in page and "les recommandations qu&#x27;il adopte" in page
+    assert "par. 3 <span class=\"meta\">(les recommandations qu'il adopte)" in page
