@@ -74,7 +74,7 @@ def test_item_page_lists_related_items_with_score_and_translated_relation(client
     assert f"score {rows[0]['score']:.2f}".replace(".", ",") in first
     assert 'href="/compare?a=B%3AVI.3&amp;b=A%3AI.20"' in first
     english = _section(
-        _text(client.get("/items/B:VI.3", {"lang": "en"})), 'aria-labelledby="related-h"'
+        _text(client.get("/items/B:VI.3", {"ui": "en"})), 'aria-labelledby="related-h"'
     )
     assert '<span class="badge badge-restates">restates</span>' in english
 
@@ -166,7 +166,7 @@ def test_finder_page_is_in_the_navigation_in_both_languages(client):
     page = _text(client.get("/precedents"))
     assert '<a href="/precedents" aria-current="page">Langage convenu</a>' in page
     assert '<textarea id="draft-text" name="text"' in page and 'name="csrfmiddlewaretoken"' in page
-    english = _text(client.get("/precedents", {"lang": "en"}))
+    english = _text(client.get("/precedents", {"ui": "en"}))
     assert '<a href="/precedents" aria-current="page">Agreed language</a>' in english
 
 

@@ -77,9 +77,9 @@ def test_every_count_is_the_same_on_home_cli_api_and_publication(client, corpus_
     [
         ("/items/A:XX.99", "fr", ("Page introuvable", "Aucun élément ne porte cette cote")),
         ("/items/zzz", "fr", ("Page introuvable", "A:I.22")),
-        ("/items/A:XX.99?lang=en", "en", ("Page not found", "No item has this reference")),
+        ("/items/A:XX.99?ui=en", "en", ("Page not found", "No item has this reference")),
         ("/meetings/A:XL", "fr", ("Page introuvable", "A:VII")),
-        ("/no/such/page?lang=en", "en", ("Page not found", "Back to the previous page")),
+        ("/no/such/page?ui=en", "en", ("Page not found", "Back to the previous page")),
     ],
 )
 def test_not_found_is_a_styled_localised_page_with_a_way_forward(client, url, lang, words):
@@ -152,7 +152,7 @@ def test_sources_are_cited_by_title_and_codes_are_words(client):
     facts = item[item.index('id="src-h"'): item.index("</dl>", item.index('id="src-h"'))]
     assert not FILE_NAME.search(_visible(facts))
     assert "Rapport de la réunion du Groupe de travail" in facts
-    english = _html(client.get("/documents/", {"lang": "en"}))
+    english = _html(client.get("/documents/", {"ui": "en"}))
     assert "report of the Secretariat" in english and "limited distribution" in english
 
 
@@ -165,7 +165,7 @@ def test_un_style_paragraph_labels(client):
     session = _html(client.get("/meetings/B:VI"))
     assert "al. 1" in session and "par. al." not in session
     assert "par. 8 e)" in _html(client.get("/items/A:V.2.e"))
-    assert "para. 8 (e)" in _html(client.get("/items/A:V.2.e", {"lang": "en"}))
+    assert "para. 8 (e)" in _html(client.get("/items/A:V.2.e", {"ui": "en"}))
 
 
 def test_lead_verbs_are_italic_on_pages_while_the_text_stays_plain(client, corpus_store):
@@ -181,12 +181,12 @@ def test_themes_page_sorts_accented_labels_with_their_letter(client):
 
 
 def test_english_meeting_names_and_dates(client):
-    page = _html(client.get("/meetings/", {"lang": "en"}))
+    page = _html(client.get("/meetings/", {"ui": "en"}))
     assert "Eleventh meeting" in page and "11 and 12 July 2024" in page
     assert "Sixth session" in page and "Onzième réunion" not in page
-    item = _html(client.get("/items/A:I.22", {"lang": "en"}))
+    item = _html(client.get("/items/A:I.22", {"ui": "en"}))
     assert "First meeting" in item and "30 May to 1 June 2012" in item
-    french = _html(client.get("/meetings/", {"lang": "fr"}))
+    french = _html(client.get("/meetings/", {"ui": "fr"}))
     assert "Onzième réunion" in french and "les 11 et 12 juillet 2024" in french
 
 

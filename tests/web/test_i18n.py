@@ -66,14 +66,14 @@ def test_french_is_the_default_whatever_the_browser_says(client):
     assert '<html lang="fr"' in page and "<h1>Index thématique</h1>" in page
 
 
-def test_lang_parameter_switches_and_is_remembered_without_changing_urls(client):
-    page = client.get("/themes/", {"lang": "en"})
+def test_ui_parameter_switches_and_is_remembered_without_changing_urls(client):
+    page = client.get("/themes/", {"ui": "en"})
     assert page.cookies["recueil_language"].value == "en"
     assert "<h1>Thematic index</h1>" in page.content.decode()
     again = client.get("/themes/").content.decode()  # the cookie remembers the choice
     assert '<html lang="en"' in again and "<h1>Thematic index</h1>" in again
-    assert "<h1>Index thématique</h1>" in client.get("/themes/", {"lang": "fr"}).content.decode()
-    assert client.get("/themes/", {"lang": "xx"}).status_code == 200  # ignored, not an error
+    assert "<h1>Index thématique</h1>" in client.get("/themes/", {"ui": "fr"}).content.decode()
+    assert client.get("/themes/", {"ui": "xx"}).status_code == 200  # ignored, not an error
 
 
 def test_a_right_to_left_language_sets_dir_rtl(client, settings_override_ar):

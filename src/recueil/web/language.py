@@ -2,9 +2,10 @@
 
 The browser's Accept-Language is *not* followed: the collection is French and so is its
 default interface. A choice is made with the language buttons (Django's `set_language`
-view, `/i18n/setlang/`) or by adding `?lang=en` to any address; it is remembered in the
+view, `/i18n/setlang/`) or by adding `?ui=en` to any address; it is remembered in the
 `recueil_language` cookie (settings.LANGUAGE_COOKIE_NAME). URLs never change with the
-language, so permalinks stay the same in every language.
+language, so permalinks stay the same in every language. (`?lang=` is the language of an
+item's *text*, see the item page's language versions; it does not change the interface.)
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ def _offered(code: str | None) -> str | None:
 
 
 class LanguageMiddleware(LocaleMiddleware):
-    """`?lang=` (remembered), else the remembered choice, else LANGUAGE_CODE (French)."""
+    """`?ui=` (remembered), else the remembered choice, else LANGUAGE_CODE (French)."""
 
     def process_request(self, request):
-        chosen = _offered(request.GET.get("lang"))
+        chosen = _offered(request.GET.get("ui"))
         language = (
             chosen
             or _offered(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
