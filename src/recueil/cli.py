@@ -30,6 +30,72 @@ def _store(db: str | None):
         raise click.ClickException(f"cannot open database {db or '(default)'}: {exc}") from exc
 
 
+def _reader(db: str | None):
+    """Open the store for a command that reads it; say so on stderr when it is empty (a
+    listing of nothing from the wrong database is worse than a hint)."""
+    from recueil.store.models import Document
+
+    store = _store(db)
+    if not store.run(Document.objects.exists):
+        from recueil.store.db import database_settings
+
+        cfg = database_settings(db)
+        where = cfg["NAME"] if cfg["ENGINE"].endswith("sqlite3") else (db or "")
+        click.echo(
+            f"recueil: the database {where} holds no document yet; ingest first "
+            "(recueil ingest corpus/, or ./scripts/run) or name another with --db / RECUEIL_DB",
+            err=True,
+        )
+    return store
+
+
+def _check_meeting(store, part: str | None, meeting: str | None) -> None:
+    """`--meeting` must name a meeting (or session) that holds items: exit 2 with the list."""
+    if not meeting:
+        return
+    from recueil.model import from_roman
+    from recueil.store import queries
+
+    keys = store.run(queries.meeting_keys, part)
+    text = str(meeting).strip().upper().removeprefix(f"{(part or '').upper()}:")
+    try:
+        number = int(text) if text.isdigit() else from_roman(text)
+    except ValueError:
+        number = None
+    from recueil.model import to_roman
+
+    wanted = to_roman(number) if number else None
+    if wanted is None or not any(k.split(":")[1] == wanted for k in keys):
+        raise click.BadParameter(
+            f"no meeting or session {meeting!r}"
+            + (f" in part {part.upper()}" if part else "")
+            + f"; the database holds: {', '.join(keys) or '(nothing)'}",
+            param_hint="--meeting",
+        )
+
+
+def _default_db_name() -> str:
+    """The default database, as a user would look for it (RECUEIL_DB or the data dir)."""
+    from recueil.store.db import default_db_path
+
+    return str(default_db_path())
+
+
+def _writable(path: Path | None, param) -> Path | None:
+    """An output file is checked before any work starts: its folder must exist and be
+    writable (exit 2 otherwise), so a long rendering never ends on a bad path."""
+    import os
+
+    if path is None:
+        return None
+    folder = path.expanduser().absolute().parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"folder {str(folder)!r} does not exist", param=param)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise click.BadParameter(f"{str(path)!r} is not writable", param=param)
+    return path
+
+
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -164,16 +230,30 @@ ITEM_COLUMNS = ("ref", "status", "symbol", "report_paragraph", "section", "text"
 @click.option("--part", type=click.Choice(["A", "B", "a", "b"]))
 @click.option("--meeting", help="Meeting/session number, roman (VII) or arabic (7).")
 @click.option("--theme", help="Theme label (items of its sub-themes included).")
-@click.option("--status", type=click.Choice(["adopted", "draft"]))
+@click.option("--status", type=click.Choice(["adopted", "draft", "all"]), default="adopted",
+              show_default=True,
+              help="Adopted items (as counted everywhere), drafts, or both.")  # fmt: skip
 @FORMAT
 @DB
 def items(part, meeting, theme, status, fmt, db) -> None:
-    """List items, filtered by part, meeting/session, theme or status."""
+    """List items, filtered by part, meeting/session, theme or status.
+
+    An item is one citable unit with its own reference: a recommendation, a paragraph, a
+    preambular paragraph (al.) or a subparagraph (alinéa) of any of them."""
     from recueil.store import queries
 
-    store = _store(db)
+    store = _reader(db)
+    _check_meeting(store, part, meeting)
+    if theme:
+        try:
+            store.run(queries.find_theme, theme)
+        except queries.NotFound as exc:
+            raise click.BadParameter(str(exc), param_hint="--theme") from exc
     try:
-        rows = store.run(queries.list_items, part=part, meeting=meeting, theme=theme, status=status)
+        rows = store.run(
+            queries.list_items, part=part, meeting=meeting, theme=theme,
+            status=None if status == "all" else status,
+        )  # fmt: skip
     except (queries.NotFound, ValueError) as exc:
         _fail(str(exc))
     click.echo(_render(rows, fmt, ITEM_COLUMNS))
@@ -191,7 +271,7 @@ def show(ref, status, fmt, lang, db) -> None:
     recueil show A/RES/80/228:op.5.b, recueil show A:VII.3 --lang en)."""
     from recueil.store import queries
 
-    store = _store(db)
+    store = _reader(db)
     try:
         item = store.run(queries.get_item, ref, status=status, lang=lang)
     except (queries.NotFound, ValueError) as exc:
@@ -222,6 +302,9 @@ def show(ref, status, fmt, lang, db) -> None:
         click.echo("\nSubparagraphs: " + ", ".join(item["children"]))
     click.echo("\nThemes:")
     for a in item["assignments"]:
+        if a["origin"] == "imported":  # read from the published index, whoever ran the ingest
+            click.echo(f"  - {a['theme']} (index 2021)")
+            continue
         who = f" by {a['user']}" if a["user"] else ""
         click.echo(f"  - {a['theme']} ({a['origin']}{who}, {a['created_at'][:10]})")
     if not item["assignments"]:
@@ -229,9 +312,18 @@ def show(ref, status, fmt, lang, db) -> None:
     click.echo("\nSources:")
     for s in item["sources"]:
         flag = "" if s["agrees"] else "  ⚠ CONFLICTING TEXT (not applied)"
-        click.echo(f"  - {s['source_file']} line {s['line']} ({s['kind']}){flag}")
+        click.echo(f"  - {s['label']}, line {s['line']} ({_kind_words(s['kind'])}){flag}")
     for o in item["other_versions"]:
         click.echo(f"  also exists as {o['status']} in {o['source_file']}")
+
+
+def _kind_words(kind: str) -> str:
+    """A document kind in words (the codes of model.DocumentKind)."""
+    return {
+        "report": "meeting report", "draft_addendum": "draft addendum",
+        "compendium": "compendium", "secretariat_report": "report of the Secretariat",
+        "resolution": "resolution",
+    }.get(kind, kind)  # fmt: skip
 
 
 @main.command()
@@ -241,7 +333,7 @@ def themes(fmt, db) -> None:
     """List themes with their parent and number of items (Part A / Part B)."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_themes)
+    rows = _reader(db).run(queries.list_themes)
     click.echo(_render(rows, fmt, ("label", "parent", "items", "part_a", "part_b")))
 
 
@@ -252,8 +344,9 @@ def meetings(fmt, db) -> None:
     """List Working Group meetings (A) and COP sessions (B)."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_meetings)
-    click.echo(_render(rows, fmt, ("part", "number", "title", "dates", "report_symbol", "items")))
+    rows = _reader(db).run(queries.list_meetings)
+    cols = ("part", "number", "title", "dates", "report_symbol", *queries.COUNT_FIELDS)
+    click.echo(_render(rows, fmt, cols))
 
 
 @main.command()
@@ -263,9 +356,13 @@ def documents(fmt, db) -> None:
     """List ingested documents with their metadata."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_documents)
+    rows = _reader(db).run(queries.list_documents)
     cols = ("source_file", "kind", "symbol", "meeting", "session", "distribution", "items")
     click.echo(_render(rows, fmt, cols))
+
+
+# The kinds store/writer.py records (others may appear in a database: they are accepted too).
+WARNING_KINDS = ("conflict", "duplicate", "kept", "kept-removed", "parser", "unresolved")
 
 
 @main.command()
@@ -276,7 +373,18 @@ def warnings(kind, fmt, db) -> None:
     """List what ingestion flagged instead of silently fixing."""
     from recueil.store import queries
 
-    rows = _store(db).run(queries.list_warnings, kind)
+    store = _reader(db)
+    if kind:
+        from recueil.store.models import IngestWarning
+
+        kinds = set(WARNING_KINDS) | set(store.run(lambda: list(
+            IngestWarning.objects.values_list("kind", flat=True).distinct())))  # fmt: skip
+        if kind not in kinds:
+            raise click.BadParameter(
+                f"no warning kind {kind!r}; kinds: {', '.join(sorted(kinds))}",
+                param_hint="--kind",
+            )
+    rows = store.run(queries.list_warnings, kind)
     click.echo(_render(rows, fmt, ("source_file", "line", "kind", "ref", "message")))
 
 
@@ -321,6 +429,7 @@ def unassign(ref, theme, user, db) -> None:
 @click.option("--format", "fmt", type=click.Choice(["docx", "pdf", "html", "md"]), required=True,
               help="Publication format.")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              callback=lambda ctx, param, value: _writable(value, param),
               help="File to write.")  # fmt: skip
 @click.option("--lang", type=click.Choice(["fr"]), default="fr", show_default=True,
               help="Language of the publication.")  # fmt: skip
@@ -337,16 +446,34 @@ def publish(fmt, out, lang, meetings, db) -> None:
     from recueil.publish import SelectionError
     from recueil.publish import publish as publish_to
 
-    store = _store(db)
+    store = _reader(db)
     try:
         pub = publish_to(store, fmt, out, meetings=meetings or None, lang=lang)
     except (SelectionError, ValueError, OSError) as exc:
         _fail(str(exc))
-    items = sum(len(m.items) for m in (*pub.part_a, *pub.part_b))
+    counts = publication_counts(pub)
     click.echo(
         f"{out}: {fmt}, {len(pub.part_a)} meetings, {len(pub.part_b)} sessions, "
-        f"{items} items, {len(pub.index)} themes"
+        + ", ".join(f"{counts[k]} {k}" for k in COUNT_NAMES)
+        + f" ({counts['items']} items), {len(pub.index)} themes"
     )
+
+
+COUNT_NAMES = ("recommendations", "paragraphs", "preambular", "subparagraphs")
+
+
+def publication_counts(pub) -> dict[str, int]:
+    """The named counts (queries.COUNT_FIELDS) of what a publication prints."""
+    from recueil.store.queries import COUNT_KINDS
+
+    kinds = {kind: name for name, kind in COUNT_KINDS.items()}
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    for m in (*pub.part_a, *pub.part_b):
+        for top in m.items:
+            for unit in top.walk():
+                counts[kinds[unit.kind]] += 1
+    counts["items"] = sum(counts.values())
+    return counts
 
 
 BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -405,7 +532,7 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
         workers = 1
     click.echo(
         f"recueil: serving http://{host}:{port}/ with {workers} worker(s) × {threads} threads "
-        f"(database: {store.url or '(default)'})"
+        f"(database: {store.url or _default_db_name()})"
     )
     _serve_wsgi(application, host, port, threads=threads, workers=max(1, workers))
 
@@ -561,6 +688,9 @@ def precedent(text, path, limit, part, per_paragraph, fmt, db) -> None:
                 click.echo("    " + _diff_markup(r["diff"]))
             click.echo("")
         return
+    from recueil.drafts import restore_elisions
+
+    text = _run_link(db, restore_elisions, text)  # "lEtat" → "l'Etat" (hand-typed drafts)
     rows = _run_link(db, find_precedents, text, limit, part=part)
     if fmt == "json":
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,

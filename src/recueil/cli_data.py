@@ -64,7 +64,9 @@ def stats(fmt, names, db) -> None:
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json",
               show_default=True)  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              callback=lambda ctx, param, value: _writable(value, param),
+              help="Write to FILE instead of stdout (its folder is checked first).")  # fmt: skip
 @click.option("--part", type=click.Choice(["A", "B", "a", "b"]), help="Only items of this part.")
 @click.option("--meeting", help="Only this meeting/session number (roman or arabic).")
 @click.option("--theme", help="Only items with this theme (sub-themes included).")
@@ -134,3 +136,10 @@ def import_(path: Path, user, note, db) -> None:
     except UnicodeDecodeError as exc:
         _fail(f"{path.name}: not UTF-8 ({exc.reason} at byte {exc.start})")
     click.echo(", ".join(f"{k} {v}" for k, v in result.items()))
+
+
+def _writable(path, param):
+    """Output paths are checked before any work (recueil.cli._writable, issue 14)."""
+    from recueil.cli import _writable as check
+
+    return check(path, param)

@@ -74,7 +74,7 @@ def test_item_page_lists_related_items_with_score_and_translated_relation(client
     assert f"score {rows[0]['score']:.2f}".replace(".", ",") in first
     assert 'href="/compare?a=B%3AVI.3&amp;b=A%3AI.20"' in first
     english = _section(
-        _text(client.get("/items/B:VI.3", HTTP_ACCEPT_LANGUAGE="en")), 'aria-labelledby="related-h"'
+        _text(client.get("/items/B:VI.3", {"ui": "en"})), 'aria-labelledby="related-h"'
     )
     assert '<span class="badge badge-restates">restates</span>' in english
 
@@ -96,7 +96,10 @@ def test_finder_ranks_the_edited_recommendation_first_with_its_edits_marked(clie
     expected = corpus_store.run(link.precedent, draft, 5)
     page = _text(client.post("/precedents", {"text": draft, "limit": "5"}))
     hits = re.findall(r'<li class="hit precedent">\s*<h3><a href="/items/([^"]+)"', page)
-    assert hits == [r["ref"] for r in expected] and hits[0] == "A:I.18"
+    order = ("restates", "revises", "related", "unrelated")  # grouped by relation, best first
+    grouped = sorted(expected, key=lambda r: (order.index(r["relation"] or "unrelated"),
+                                              -r["score"]))  # fmt: skip
+    assert hits == [r["ref"] for r in grouped] and hits[0] == "A:I.18"
     first = page.split('<li class="hit precedent">')[1].split("</li>")[0]
     # exactly the inserted words, marked with <ins> and a hidden "ajouté" for screen readers
     assert re.findall(r"<ins>(.*?)</ins>", first) == [
@@ -109,7 +112,7 @@ def test_finder_ranks_the_edited_recommendation_first_with_its_edits_marked(clie
     )
     assert html.escape(citation) in first
     scores = [float(s) for s in re.findall(r'<data value="([0-9.]+)">', page)]
-    assert scores == sorted(scores, reverse=True) and len(scores) == len(hits)
+    assert scores == [r["score"] for r in grouped] and len(scores) == len(hits)
     assert html.escape(draft) in page  # the pasted text stays in the form
 
 
@@ -163,7 +166,7 @@ def test_finder_page_is_in_the_navigation_in_both_languages(client):
     page = _text(client.get("/precedents"))
     assert '<a href="/precedents" aria-current="page">Langage convenu</a>' in page
     assert '<textarea id="draft-text" name="text"' in page and 'name="csrfmiddlewaretoken"' in page
-    english = _text(client.get("/precedents", HTTP_ACCEPT_LANGUAGE="en"))
+    english = _text(client.get("/precedents", {"ui": "en"}))
     assert '<a href="/precedents" aria-current="page">Agreed language</a>' in english
 
 

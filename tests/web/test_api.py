@@ -22,7 +22,7 @@ def test_items_pages_concatenate_to_the_export(client, corpus_store):
     export = corpus_store.run(queries.list_items)
     seen, offset = [], 0
     while True:
-        page = _json(client.get("/api/items", {"limit": 200, "offset": offset}))
+        page = _json(client.get("/api/items", {"limit": 200, "offset": offset, "status": "all"}))
         assert page["count"] == len(export)
         if not page["items"]:
             break

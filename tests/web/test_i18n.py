@@ -61,9 +61,19 @@ def test_language_switch_turns_the_interface_to_english_and_keeps_texts_french(c
     assert "Index thématique" in client.get("/").content.decode()
 
 
-def test_browser_language_is_honoured(client):
+def test_french_is_the_default_whatever_the_browser_says(client):
     page = client.get("/themes/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
-    assert '<html lang="en"' in page and "<h1>Thematic index</h1>" in page
+    assert '<html lang="fr"' in page and "<h1>Index thématique</h1>" in page
+
+
+def test_ui_parameter_switches_and_is_remembered_without_changing_urls(client):
+    page = client.get("/themes/", {"ui": "en"})
+    assert page.cookies["recueil_language"].value == "en"
+    assert "<h1>Thematic index</h1>" in page.content.decode()
+    again = client.get("/themes/").content.decode()  # the cookie remembers the choice
+    assert '<html lang="en"' in again and "<h1>Thematic index</h1>" in again
+    assert "<h1>Index thématique</h1>" in client.get("/themes/", {"ui": "fr"}).content.decode()
+    assert client.get("/themes/", {"ui": "xx"}).status_code == 200  # ignored, not an error
 
 
 def test_a_right_to_left_language_sets_dir_rtl(client, settings_override_ar):

@@ -44,7 +44,9 @@ def web(review_store, _test_environment):
     from django.test.utils import override_settings
 
     with override_settings(RECUEIL_DB_ALIAS=review_store.alias):
-        yield Client(HTTP_ACCEPT_LANGUAGE="en")
+        client = Client()
+        client.cookies["recueil_language"] = "en"  # the remembered choice (French otherwise)
+        yield client
 
 
 def login(client, name: str):

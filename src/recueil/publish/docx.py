@@ -321,7 +321,12 @@ class _Writer:
         else:
             p.add_run(item.label)
         p.add_run("\t")
-        self._text(p, item.text)
+        from recueil.emphasis import split_lead
+
+        lead, rest = split_lead(item.text, part=str(item.ref.part), kind=item.kind)
+        if lead:  # the operative / preambular verb in italics, as the UN prints it
+            self._text(p, lead, italic=True)
+        self._text(p, rest)
         for child in item.children:
             self.item(child, depth + 1)
 

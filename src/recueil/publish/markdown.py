@@ -25,7 +25,11 @@ def _label(item: PubItem) -> str:
 
 def _item(item: PubItem, depth: int, out: list[str]) -> None:
     indent = "    " * depth
-    out.append(f"{indent}{_label(item)}{plain(item.text)}")
+    from recueil.emphasis import split_lead
+
+    lead, rest = split_lead(item.text, part=str(item.ref.part), kind=item.kind)
+    lead = f"*{plain(lead)}*" if lead else ""  # the UN's italic lead verb
+    out.append(f"{indent}{_label(item)}{lead}{plain(rest)}")
     out.append("")
     for child in item.children:
         _item(child, depth + 1, out)

@@ -23,3 +23,14 @@ def fr(value) -> SafeString:
     return mark_safe(
         "".join(f"<sup>{escape(c)}</sup>" if sup else escape(c) for c, sup in segments(str(value)))
     )
+
+
+@register.filter(is_safe=True)
+def fr_item(item) -> SafeString:
+    """An item's text as `fr`, the lead verb of a COP paragraph in <em> (recueil.emphasis)."""
+    from recueil.emphasis import split_lead
+
+    lead, rest = split_lead(item.text, part=str(item.ref.part), kind=item.kind)
+    if not lead:
+        return fr(item.text)
+    return mark_safe(f'<em class="un-verb">{fr(lead)}</em>{fr(rest)}')

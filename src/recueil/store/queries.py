@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 
+from recueil.collate import sorted_by
 from recueil.model import Origin, Ref, Status, from_roman
 from recueil.store.models import Assignment, Document, IngestWarning, Item, Meeting, Theme
 
@@ -99,6 +100,7 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value, lang: str | None =
     out["sources"] = [
         {
             "source_file": s.document.source_file,
+            "label": document_label(s.document),
             "symbol": s.document.symbol,
             "kind": s.document.kind,
             "line": s.line,
@@ -113,6 +115,8 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value, lang: str | None =
         for o in Item.objects.filter(ref=key).exclude(id=item.id).select_related("document")
     ]
     out["citation"] = citation(item)
+    out["document_label"] = document_label(item.document)
+    out["enclosing_paragraph"] = enclosing_paragraph(item)
     versions = item_versions(item)
     out["languages"] = versions
     if lang and lang != item.language:
@@ -139,6 +143,35 @@ def item_versions(item: Item) -> list[dict]:
         out.append({"language": language, "text": s.text, "raw_text": s.raw_text,
                     "source_file": s.document.source_file, "line": s.line})  # fmt: skip
     return out
+
+
+def enclosing_paragraph(item: Item) -> str | None:
+    """The numbered report paragraph an item stands in when it has no number of its own.
+
+    The 2020 and 2024 reports print "Recommandation 1, 2…" under one numbered paragraph
+    ("3. … the Working Group adopted the recommendations below"): that paragraph is the
+    item's place in the report. None when the item has its own paragraph number or its
+    document numbers no paragraph before it."""
+    from recueil.store.models import Paragraph
+
+    if item.report_paragraph or item.line is None:
+        return None
+    before = (
+        Paragraph.objects.filter(document_id=item.document_id, line__lte=item.line)
+        .order_by("-line")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return before or None
+
+
+def document_label(doc: Document) -> str:
+    """How a source is cited to a reader: its symbol, else its printed title and date (the
+    stored file name is provenance, shown only on the document's own page)."""
+    if doc.symbol:
+        return doc.symbol
+    issued = f", {doc.issued.strftime('%d/%m/%Y')}" if doc.issued else ""
+    return f"{doc.title}{issued}" if doc.title else doc.source_file
 
 
 def assignment_dict(a: Assignment) -> dict:
@@ -217,7 +250,7 @@ def find_theme(label: str) -> Theme:
 
 def list_themes() -> list[dict]:
     rows = []
-    for t in Theme.objects.select_related("parent").order_by("label"):
+    for t in sorted_by(Theme.objects.select_related("parent"), lambda t: t.label):
         items = Item.objects.filter(assignments__theme=t)
         rows.append(
             {
@@ -231,7 +264,36 @@ def list_themes() -> list[dict]:
     return rows
 
 
+# One definition of every count (issue 14). An *item* is one citable unit stored with its
+# own reference: a Working Group recommendation, a COP operative paragraph, a preambular
+# paragraph ("al.") or a lettered subparagraph of any of them. Counts are of adopted items
+# (drafts apart) and are named as the compendium names them.
+COUNT_FIELDS = ("recommendations", "paragraphs", "preambular", "subparagraphs", "items", "drafts")
+COUNT_KINDS = {
+    "recommendations": "recommendation",  # Part A, top level ("recommandations")
+    "paragraphs": "operative",  # Part B, top level ("paragraphes")
+    "preambular": "preambular",  # Part B, top level ("alinéas du préambule", cited al. N)
+    "subparagraphs": "subparagraph",  # a), b), i)… of any of the above ("alinéas")
+}
+
+
+def meeting_counts() -> dict[int, dict]:
+    """Per meeting id: the named counts of COUNT_FIELDS (one query for every page)."""
+    from django.db.models import Count
+
+    adopted = Q(items__status=Status.ADOPTED.value)
+    annotations = {
+        f"n_{name}": Count("items", filter=adopted & Q(items__kind=kind))
+        for name, kind in COUNT_KINDS.items()
+    }
+    annotations["n_items"] = Count("items", filter=adopted)
+    annotations["n_drafts"] = Count("items", filter=Q(items__status=Status.DRAFT.value))
+    rows = Meeting.objects.annotate(**annotations).values("id", *annotations)
+    return {row["id"]: {k: row[f"n_{k}"] for k in COUNT_FIELDS} for row in rows}
+
+
 def list_meetings() -> list[dict]:
+    counts = meeting_counts()
     return [
         {
             "part": m.part,
@@ -240,16 +302,25 @@ def list_meetings() -> list[dict]:
             "dates": m.date_text,
             "start_date": m.start_date.isoformat() if m.start_date else None,
             "report_symbol": m.report_symbol,
-            "items": m.items.filter(parent__isnull=True, status=Status.ADOPTED.value).count(),
+            **counts[m.id],
         }
         for m in Meeting.objects.order_by("part", "number")
     ]
+
+
+def meeting_keys(part: str | None = None) -> list[str]:
+    """The meetings/sessions holding items, as `A:VII` (for error messages)."""
+    qs = Meeting.objects.filter(items__isnull=False).distinct().order_by("part", "number")
+    if part:
+        qs = qs.filter(part=part.upper())
+    return [f"{m.part}:{m.roman}" for m in qs]
 
 
 def list_documents() -> list[dict]:
     return [
         {
             "source_file": d.source_file,
+            "label": document_label(d),
             "symbol": d.symbol,
             "kind": d.kind,
             "title": d.title,
@@ -482,24 +553,18 @@ def _meeting_head(m: Meeting) -> dict:
 
 def collection_summary() -> dict:
     """What the collection holds: per part and per meeting counts, the latest meeting."""
-    from django.db.models import Count
-
-    adopted = Q(items__status=Status.ADOPTED.value)
-    meetings = Meeting.objects.annotate(
-        n_items=Count("items", filter=adopted),
-        n_top=Count("items", filter=adopted & Q(items__parent__isnull=True)),
-        n_drafts=Count("items", filter=Q(items__status=Status.DRAFT.value)),
-    ).order_by("part", "number")
+    counts = meeting_counts()
     rows = []
     documents_by_symbol = {"items": 0, "top_level": 0, "documents": 0}
-    for m in meetings:
+    for m in Meeting.objects.order_by("part", "number"):
         if m.part == "S":  # documents cited by their symbol are not meetings of the WG/COP
-            documents_by_symbol["items"] += m.n_items
-            documents_by_symbol["top_level"] += m.n_top
+            c = counts[m.id]
+            documents_by_symbol["items"] += c["items"]
+            documents_by_symbol["top_level"] += c["items"] - c["subparagraphs"]
             documents_by_symbol["documents"] += 1
             continue
         row = _meeting_head(m)
-        row.update(items=m.n_items, top_level=m.n_top, drafts=m.n_drafts)
+        row.update(counts[m.id])
         rows.append(row)
     with_items = [r for r in rows if r["items"]]
     dated = [r for r in with_items if r["start_date"]]
@@ -509,8 +574,7 @@ def collection_summary() -> dict:
         mine = [r for r in rows if r["part"] == part]
         parts[part] = {
             "meetings": sum(1 for r in mine if r["items"]),
-            "items": sum(r["items"] for r in mine),
-            "top_level": sum(r["top_level"] for r in mine),
+            **{k: sum(r[k] for r in mine) for k in COUNT_FIELDS},
         }
     return {
         "parts": parts,
@@ -594,7 +658,7 @@ def theme_tree() -> list[dict]:
             "children": [],
             "_parent_id": t.parent_id,
         }
-        for t in themes
+        for t in sorted_by(themes, lambda t: t.label)  # French order: É with E (collate.py)
         if not (t.retired and t.n_items == 0)  # merged away or retired unused: history only
     }
     roots = []

@@ -10,7 +10,8 @@ import tempfile
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from recueil import link
+from recueil.drafts import restore_elisions
 from recueil.ingest.errors import IngestError
 from recueil.store import queries
 from recueil.web.roles import is_editor
@@ -97,14 +99,35 @@ def with_citations(rows: list[dict], key: str = "ref") -> list[dict]:
     return rows
 
 
+RELATION_ORDER = ("restates", "revises", "related", "unrelated")
+
+
 def _decorate_precedents(rows: list[dict]) -> list[dict]:
+    """Labels, diff spans and edit counts; the hits grouped by relation (restates, revises,
+    related, then other subjects), best score first within each group."""
     with_citations(rows)
     for r in rows:
         r["relation"] = r["relation"] or "unrelated"
         r["relation_label"] = label(r["relation"])
         r["spans"] = diff_spans(r["diff"])
         r["edits"] = _edit_counts(r["diff"])
+    rank = {name: n for n, name in enumerate(RELATION_ORDER)}
+    rows.sort(key=lambda r: (rank.get(r["relation"], len(rank)), -r["score"]))
     return rows
+
+
+def precedent_groups(rows: list[dict]) -> list[dict]:
+    """[{"relation", "label", "hits", "collapsed"}] in RELATION_ORDER, empty groups left out;
+    hits on another subject are collapsed (shown on request, without their diff)."""
+    groups = []
+    for name in RELATION_ORDER:
+        hits = [r for r in rows if r["relation"] == name]
+        if hits:
+            groups.append({"relation": name, "label": label(name), "hits": hits,
+                           "collapsed": name == "unrelated"})  # fmt: skip
+    return groups
+
+
 
 
 def decorate_link(lk: dict, ref: str | None = None) -> dict:
@@ -167,7 +190,9 @@ def precedents(request: HttpRequest) -> HttpResponse:
             elif text:
                 if len(text) > MAX_TEXT_CHARS:
                     raise ValueError(_("The text is too long (at most 20,000 characters)."))
-                context["results"] = _decorate_precedents(link.precedent(text, limit))
+                results = _decorate_precedents(link.precedent(restore_elisions(text), limit))
+                context["results"] = results
+                context["groups"] = precedent_groups(results)
             else:
                 context["error"] = _("Paste a paragraph or choose a file.")
         except ValueError as exc:
@@ -185,6 +210,10 @@ def compare(request: HttpRequest) -> HttpResponse:
     if a and b:
         if {status_a, status_b} - {"adopted", "draft"}:
             raise Http404("status must be adopted or draft")
+        errors, code = _compare_errors(a, b, status_a, status_b)
+        if errors:  # shown in the form, beside the field, with the page's status code
+            context["errors"] = errors
+            return render(request, "web/compare.html", context, status=code)
         r = _or_404(link.compare, a, b, status_a=status_a, status_b=status_b)
         r["relation_label"] = label(r["relation"])
         r["old_spans"] = diff_spans(r["diff"], "old")
@@ -197,6 +226,28 @@ def compare(request: HttpRequest) -> HttpResponse:
         r["edits"] = _edit_counts(r["diff"])
         context["r"] = r
     return render(request, "web/compare.html", context)
+
+
+def _compare_errors(a: str, b: str, status_a: str, status_b: str) -> tuple[dict, int]:
+    """Form errors for the two references: not a reference (400) or no such item (404)."""
+    from recueil.model import Ref
+
+    errors, code = {}, 200
+    for field, ref, status in (("a", a, status_a), ("b", b, status_b)):
+        try:
+            Ref.parse(ref)
+        except ValueError:
+            errors[field] = _(
+                "“%(ref)s” is not a reference: write it like A:I.20, A:V.2.e or B:VI.al.5."
+            ) % {"ref": ref}
+            code = 400
+            continue
+        try:
+            queries.get_item(ref, status=status)
+        except (queries.NotFound, ValueError):
+            errors[field] = _("No item %(ref)s in the collection.") % {"ref": ref}
+            code = max(code, 404) if code != 400 else 400
+    return errors, code
 
 
 def meeting_uptake(request: HttpRequest, key: str) -> HttpResponse:
@@ -231,7 +282,7 @@ def meeting_uptake_refresh(request: HttpRequest, key: str) -> HttpResponse:
     if request.method != "POST":
         return redirect("meeting_uptake", key=key)
     if not is_editor(request.user):
-        return HttpResponseForbidden(_("Only editors may recompute links."))
+        raise PermissionDenied(_("Only editors may recompute links."))
     part, n = parse_meeting_key(key)
     if part != "A":
         raise Http404(_("Uptake is shown for Working Group meetings (Part A)."))
@@ -254,6 +305,8 @@ def draft_fate(request: HttpRequest, ref: str) -> HttpResponse:
             shown["relation_label"] = label(shown["relation"])
             shown["spans"] = diff_spans(shown["diff"])
     r["summary_rows"] = [(label(k), k, v) for k, v in r["summary"].items()]
+    detail = queries.document_detail(r["document"])
+    r["document_label"] = detail["label"]
     return render(request, "web/draft_fate.html", {"r": r})
 
 
@@ -262,7 +315,7 @@ def decide_link(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     if not is_editor(request.user):
-        return HttpResponseForbidden(_("Only editors may confirm or reject links."))
+        raise PermissionDenied(_("Only editors may confirm or reject links."))
     action = request.POST.get("action")
     fn = {"confirm": link.confirm, "reject": link.reject}.get(action or "")
     if fn is None:

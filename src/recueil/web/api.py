@@ -65,6 +65,7 @@ class ItemPage(Schema):
 
 class SourceOut(Schema):
     source_file: str
+    label: str  # how the source is cited: its symbol, else its printed title and date
     symbol: str | None
     kind: str
     line: int | None
@@ -92,6 +93,9 @@ class ItemDetail(ItemOut):
     """An item with its citation, sources (conflicting readings flagged), provenance."""
 
     citation: str
+    document_label: str  # the source document as cited: symbol, else printed title and date
+    enclosing_paragraph: str | None = None  # the report paragraph a numbered recommendation
+    # stands in when it has no paragraph number of its own (meetings VII and XI)
     meeting_title: str
     meeting_dates: str | None
     parent: str | None
@@ -113,17 +117,26 @@ class ThemeOut(Schema):
 
 
 class MeetingOut(Schema):
+    """A meeting or session with the named counts of its adopted items (queries.COUNT_FIELDS:
+    the same numbers on the home page, `recueil meetings` and the publication)."""
+
     part: str
     number: str
     title: str
     dates: str | None
     start_date: str | None
     report_symbol: str | None
+    recommendations: int
+    paragraphs: int
+    preambular: int
+    subparagraphs: int
     items: int
+    drafts: int
 
 
 class DocumentOut(Schema):
     source_file: str
+    label: str  # how the document is cited: its symbol, else its printed title and date
     symbol: str | None
     kind: str
     title: str
@@ -182,9 +195,46 @@ class ItemFilters(Schema):
     part: str | None = None
     meeting: str | None = None
     theme: str | None = None
-    status: str | None = None
+    status: str = "adopted"
     limit: int = 50
     offset: int = 0
+
+
+def invalid(name: str, value, allowed) -> HttpError:
+    """A 422 naming the parameter, the value received and the values allowed."""
+    return HttpError(
+        422, f"invalid {name}={value!r}: allowed values are {allowed}"
+    )
+
+
+def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
+    if value is None or value == "":
+        return None
+    if value not in choices and value.upper() not in choices:
+        raise invalid(name, value, " | ".join(choices))
+    return value.upper() if value.upper() in choices else value
+
+
+def check_range(name: str, value: int, low: int, high: int) -> int:
+    if not low <= value <= high:
+        raise invalid(name, value, f"integers from {low} to {high}")
+    return value
+
+
+def check_meeting(meeting: str | None, part: str | None) -> None:
+    """`meeting` must name a meeting or session holding items (roman or arabic)."""
+    if not meeting:
+        return
+    from recueil.model import from_roman, to_roman
+
+    keys = queries.meeting_keys(part)
+    text = meeting.strip().upper()
+    try:
+        wanted = to_roman(int(text) if text.isdigit() else from_roman(text))
+    except ValueError:
+        wanted = None
+    if not any(k.split(":")[1] == wanted for k in keys):
+        raise invalid("meeting", meeting, ", ".join(k.split(":")[1] + f" ({k})" for k in keys))
 
 
 def _call(fn, *args, **kwargs):
@@ -198,14 +248,24 @@ def _call(fn, *args, **kwargs):
 
 @api.get("/items", response=ItemPage, summary="List items (filter and paginate)")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]):
-    """Items in document order. `meeting` is roman or arabic (VII or 7); `theme` includes
-    its sub-themes; `status` is adopted or draft (both when omitted); `limit` ≤ 500."""
-    return _call(queries.items_page, **filters.dict())
+    """Items in document order. `part` is A or B; `meeting` is roman or arabic (VII or 7);
+    `theme` includes its sub-themes; `status` is adopted (the default, as every count of
+    recueil), draft or all; `limit` from 1 to 500. A bad value is a 422 listing the
+    allowed ones."""
+    params = filters.dict()
+    params["part"] = check_choice("part", params["part"], ("A", "B"))
+    status = check_choice("status", params["status"], ("adopted", "draft", "all"))
+    params["status"] = None if status == "all" else status
+    check_range("limit", params["limit"], 1, 500)
+    check_range("offset", params["offset"], 0, 10**9)
+    check_meeting(params["meeting"], params["part"])
+    return _call(queries.items_page, **params)
 
 
 @api.get("/items/{ref}", response=ItemDetail, summary="One item by its citation")
 def get_item(request: HttpRequest, ref: str, status: str = "adopted"):
     """`ref` as `A:I.22`, `A:V.2.e`, `B:VI.al.5`; `status=draft` for a draft."""
+    status = check_choice("status", status, ("adopted", "draft"))
     item = _call(queries.get_item, ref, status=status)
     item.update(_call(queries.item_neighbours, ref, status=status))
     return item
@@ -274,8 +334,9 @@ def search(
         "part": part, "meeting": meeting, "year": year, "theme": theme,
         "addressee": addressee, "strength": strength,
     }  # fmt: skip
-    limit = max(1, min(limit, 100))
-    offset = max(0, offset)
+    check_range("limit", limit, 1, 100)
+    check_range("offset", offset, 0, 10**9)
+    filters["part"] = check_choice("part", part, ("A", "B"))
     try:
         res = views.run_search(q, filters, limit=limit, offset=offset)
     except views.SearchUnavailable as exc:
@@ -420,7 +481,10 @@ def item_related(
     changed wording) or related (same subject). As `recueil related REF --format json`."""
     from recueil import link
 
-    return _call(link.related, ref, max(1, min(limit, 200)), status=status, part=part)
+    check_range("limit", limit, 1, 200)
+    status = check_choice("status", status, ("adopted", "draft"))
+    part = check_choice("part", part, ("A", "B"))
+    return _call(link.related, ref, limit, status=status, part=part)
 
 
 @api.get("/items/{ref}/links", response=list[LinkOut], summary="Uptake links of an item")
@@ -442,7 +506,11 @@ def precedents(request: HttpRequest, body: PrecedentIn):
 
     if len(body.text) > agreed.MAX_TEXT_CHARS:
         raise HttpError(400, "text is too long (at most 20,000 characters)")
-    rows = _call(link.precedent, body.text, max(1, min(body.limit, 200)), part=body.part)
+    check_range("limit", body.limit, 1, 200)
+    part = check_choice("part", body.part, ("A", "B"))
+    from recueil.drafts import restore_elisions
+
+    rows = _call(link.precedent, restore_elisions(body.text), body.limit, part=part)
     return agreed.with_citations(rows)
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -41,7 +42,7 @@ def _requiring(check, message: str):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
-                return HttpResponseForbidden(_(message))
+                raise PermissionDenied(_(message))  # the styled 403 page (views.error_page)
             return view(request, *args, **kwargs)
 
         return wrapper

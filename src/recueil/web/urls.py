@@ -62,3 +62,9 @@ urlpatterns = [
     path("exports/recueil.<str:fmt>", analytics_views.export_download, name="export_download"),
     path("api/", api.urls),
 ]
+
+# Styled, localised error pages with the site's navigation (views.error_page).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error

@@ -182,11 +182,15 @@ def _review_context(ref: str, data: dict) -> dict:
 
 
 def themes(request: HttpRequest) -> HttpResponse:
+    from recueil.collate import sorted_by
+
     tree = queries.theme_tree()
     for node in tree:
         node["display"] = theme_label(node)
         for child in node["children"]:
             child["display"] = theme_label(child)
+        node["children"] = sorted_by(node["children"], lambda n: n["display"])
+    tree = sorted_by(tree, lambda n: n["display"])  # the order of the labels shown
     return render(request, "web/themes.html", {"tree": tree})
 
 
@@ -376,9 +380,68 @@ def publication(request: HttpRequest, fmt: str) -> FileResponse:
             path = folder / f"recueil.{fmt}"
             publish(Store(alias, ""), fmt, path)
             _publication_cache[key] = path
+    # The HTML edition is read in the browser; `?download=1` (and every other format) saves.
+    inline = fmt == "html" and request.GET.get("download") != "1"
     return FileResponse(
         path.open("rb"),
-        as_attachment=True,
+        as_attachment=not inline,
         filename=f"recueil.{fmt}",
         content_type=PUBLICATION_FORMATS[fmt],
     )
+
+
+# --- Error pages (settings: handler400/403/404/500 in urls.py) -------------------------------
+
+ERROR_TITLES = {
+    400: gettext_noop("The request could not be read"),
+    403: gettext_noop("You may not open this page"),
+    404: gettext_noop("Page not found"),
+    500: gettext_noop("Something went wrong on the server"),
+}
+
+
+def error_page(request: HttpRequest, status: int, detail: str = "") -> HttpResponse:
+    """A page of the site (navigation, language, a way forward) for an HTTP error.
+
+    Rendered with the request's context when it can be; the 500 page must not depend on the
+    database, so it falls back to a minimal context if the full one fails."""
+    context = {"status": status, "error_title": _(ERROR_TITLES[status]), "detail": detail}
+    path = request.path
+    if path.startswith("/items/"):
+        context["hint"] = "item"
+    elif path.startswith("/meetings/"):
+        context["hint"] = "meeting"
+    elif path.startswith("/documents/"):
+        context["hint"] = "document"
+    elif path.startswith("/themes/"):
+        context["hint"] = "theme"
+    try:
+        return render(request, "web/error.html", context, status=status)
+    except Exception:
+        return HttpResponse(
+            f"<!doctype html><title>{status}</title><h1>{context['error_title']}</h1>"
+            '<p><a href="/">recueil</a></p>',
+            status=status,
+        )
+
+
+def bad_request(request, exception=None):
+    return error_page(request, 400)
+
+
+def _message(exception) -> str:
+    if exception is not None and exception.args and isinstance(exception.args[0], str):
+        return exception.args[0]
+    return ""
+
+
+def permission_denied(request, exception=None):
+    return error_page(request, 403, _message(exception))
+
+
+def page_not_found(request, exception=None):
+    return error_page(request, 404, _message(exception))
+
+
+def server_error(request):
+    return error_page(request, 500)
