@@ -1030,5 +1030,11 @@ def export_vocabulary(fmt, base_uri, out, db) -> None:
         click.echo(text, nl=False)
 
 
+from recueil.cli_backup import backup as _backup_cmd  # noqa: E402
+from recueil.cli_backup import restore as _restore_cmd  # noqa: E402
+
+main.add_command(_backup_cmd)
+main.add_command(_restore_cmd)
+
 if __name__ == "__main__":
     main()
