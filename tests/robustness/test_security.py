@@ -20,8 +20,16 @@ import pytest
 from tests.conftest import ROOT
 
 PASSWORD = "a long passphrase 42"
-PAGES = ["/", "/search?q=trafic", "/items/A:VII.5", "/themes/", "/meetings/", "/documents/",
-         "/precedents", "/accounts/login/"]  # fmt: skip
+PAGES = [
+    "/",
+    "/search?q=trafic",
+    "/items/A:VII.5",
+    "/themes/",
+    "/meetings/",
+    "/documents/",
+    "/precedents",
+    "/accounts/login/",
+]
 
 
 def _user(store, name: str, group: str):
@@ -81,8 +89,9 @@ def test_cookies_are_secure_httponly_samesite_over_https(writable_client, writab
     writable_client.get("/accounts/login/", secure=True)
     csrf = writable_client.cookies["csrftoken"]
     assert csrf["secure"] and csrf["samesite"] == "Lax"
-    r = writable_client.post("/accounts/login/", {"username": "sec-editor", "password": PASSWORD},
-                             secure=True)  # fmt: skip
+    r = writable_client.post(
+        "/accounts/login/", {"username": "sec-editor", "password": PASSWORD}, secure=True
+    )
     assert r.status_code == 302
     session = r.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
@@ -104,17 +113,27 @@ def test_unknown_host_is_refused(client):
 
 def _settings_in_subprocess(tmp_path: Path, code: str, **env) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RECUEIL_")}
-    clean.update(DJANGO_SETTINGS_MODULE="recueil.web.settings", HOME=str(tmp_path),
-                 XDG_DATA_HOME=str(tmp_path / "data"), RECUEIL_DB=str(tmp_path / "x.sqlite3"),
-                 **env)  # fmt: skip
-    return subprocess.run([sys.executable, "-c", "import recueil.web.settings as s;" + code],
-                          env=clean, capture_output=True, text=True, timeout=120)  # fmt: skip
+    clean.update(
+        DJANGO_SETTINGS_MODULE="recueil.web.settings",
+        HOME=str(tmp_path),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        RECUEIL_DB=str(tmp_path / "x.sqlite3"),
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "import recueil.web.settings as s;" + code],
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_debug_is_off_by_default_and_refused_for_a_public_host(tmp_path):
     assert _settings_in_subprocess(tmp_path, "print(s.DEBUG)").stdout.strip() == "False"
-    bad = _settings_in_subprocess(tmp_path, "print(s.DEBUG)", RECUEIL_DEBUG="1",
-                                  RECUEIL_ALLOWED_HOSTS="recueil.example.org")  # fmt: skip
+    bad = _settings_in_subprocess(
+        tmp_path, "print(s.DEBUG)", RECUEIL_DEBUG="1", RECUEIL_ALLOWED_HOSTS="recueil.example.org"
+    )
     assert bad.returncode != 0 and "ImproperlyConfigured" in bad.stderr
 
 
@@ -126,8 +145,9 @@ def test_secret_key_is_made_once_per_installation_with_private_permissions(tmp_p
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     tracked = subprocess.run(["git", "grep", "-l", first], cwd=ROOT, capture_output=True)
     assert tracked.stdout == b""  # never in the repository
-    other = _settings_in_subprocess(tmp_path, "print(s.SECRET_KEY)",
-                                    RECUEIL_SECRET_KEY="given-key-" + "x" * 50)  # fmt: skip
+    other = _settings_in_subprocess(
+        tmp_path, "print(s.SECRET_KEY)", RECUEIL_SECRET_KEY="given-key-" + "x" * 50
+    )
     assert other.stdout.strip() == "given-key-" + "x" * 50
 
 
@@ -214,7 +234,8 @@ def test_docx_zip_bomb_is_refused_before_it_is_parsed(client):
 def test_uploaded_draft_paragraphs_are_capped(client):
     from recueil.web.agreed import MAX_DRAFT_PARAGRAPHS
 
-    paragraphs = [f"Paragraphe {i} sur le trafic illicite de migrants par terre." for i in range(400)]
+    line = "Paragraphe {} sur le trafic illicite de migrants par terre."
+    paragraphs = [line.format(i) for i in range(400)]
     r = _upload(client, "long.txt", "\n\n".join(paragraphs).encode())
     assert len(r.context["paragraphs"]) == MAX_DRAFT_PARAGRAPHS
 
@@ -222,8 +243,17 @@ def test_uploaded_draft_paragraphs_are_capped(client):
 # --- Traversal, XSS, redirects ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["..%2F..%2Fsrc%2Frecueil%2Fweb%2Fsettings.py", "%2e%2e",
-                                  "..%5C..%5Cpyproject.toml", "%2Fetc%2Fpasswd", "..", "."])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "..%2F..%2Fsrc%2Frecueil%2Fweb%2Fsettings.py",
+        "%2e%2e",
+        "..%5C..%5Cpyproject.toml",
+        "%2Fetc%2Fpasswd",
+        "..",
+        ".",
+    ],
+)
 @pytest.mark.parametrize("what", ["", "/text", "/original"])
 def test_no_path_traversal_in_document_downloads(client, name, what):
     r = client.get(f"/documents/{name}{what}")
@@ -279,8 +309,13 @@ def test_stored_markup_in_theme_labels_and_item_texts_is_escaped(writable_client
 
 
 def test_reflected_markup_is_escaped(client):
-    for url in [f"/search?q={MARKUP}", f"/compare?a={MARKUP}&b=A:VII.5", f"/themes/{MARKUP}",
-                f"/items/{MARKUP}", f"/search?q=trafic&theme={MARKUP}"]:  # fmt: skip
+    for url in [
+        f"/search?q={MARKUP}",
+        f"/compare?a={MARKUP}&b=A:VII.5",
+        f"/themes/{MARKUP}",
+        f"/items/{MARKUP}",
+        f"/search?q=trafic&theme={MARKUP}",
+    ]:
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<img src=x onerror" not in html, url
     r = client.post("/precedents", {"text": "trafic illicite de migrants par terre " + MARKUP})
@@ -288,12 +323,21 @@ def test_reflected_markup_is_escaped(client):
     assert "<script>alert" not in html and "<img src=x onerror" not in html
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
-                                    "http:evil.example", "javascript:alert(1)"])  # fmt: skip
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/\\evil.example",
+        "http:evil.example",
+        "javascript:alert(1)",
+    ],
+)
 def test_next_redirects_stay_on_the_site(writable_client, writable_store, throttle, target):
     _user(writable_store, "sec-next", "editor")
-    r = writable_client.post("/accounts/login/",
-                             {"username": "sec-next", "password": PASSWORD, "next": target})  # fmt: skip
+    r = writable_client.post(
+        "/accounts/login/", {"username": "sec-next", "password": PASSWORD, "next": target}
+    )
     assert r.status_code == 302 and r["Location"] == "/"
     r = writable_client.post("/i18n/setlang/", {"language": "en", "next": target})
     assert r["Location"] == "/"
