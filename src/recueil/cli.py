@@ -108,12 +108,16 @@ def ingest(paths: tuple[Path, ...], db: str | None, user: str | None) -> None:
     store = _store(db)
     user = user or getpass.getuser()
     results = []
-    with click.progressbar(loaded, label="saving ", file=sys.stderr, show_pos=True) as bar:
-        for lo in bar:
-            results.append(store.save(lo, user=user))
-    _print_summary(store, results)
-    _fill_vocabulary(store, vocabularies)
-    _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
+    from recueil.store.db import write_transaction
+
+    # One transaction: killed at any moment, the database is as before (docs/robustness.md)
+    with write_transaction(store.alias):
+        with click.progressbar(loaded, label="saving ", file=sys.stderr, show_pos=True) as bar:
+            for lo in bar:
+                results.append(store.save(lo, user=user))
+        _print_summary(store, results)
+        _fill_vocabulary(store, vocabularies)
+        _refresh_derived(store, changed=any(r.status != "unchanged" for r in results))
 
 
 def _train_in_background(store, db) -> None:

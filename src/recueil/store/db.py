@@ -193,3 +193,25 @@ def migration_lock(alias: str):
 
 
 _PG_MIGRATE_LOCK = 0x72656375  # "recu": any constant shared by every recueil process
+
+
+_PG_WRITE_LOCK = 0x72656377  # held by every writing transaction of recueil on PostgreSQL
+
+
+@contextlib.contextmanager
+def write_transaction(alias: str):
+    """A transaction that writes: one at a time per database, across processes.
+
+    SQLite already takes its write lock when the transaction begins (IMMEDIATE); on
+    PostgreSQL a transaction-level advisory lock does the same, so two ingests or two
+    editors deciding on one pair never both insert what the other inserts (a unique
+    violation under READ COMMITTED): the second waits, then sees the first's rows.
+    """
+    from django.db import connections, transaction
+
+    with transaction.atomic(using=alias):
+        conn = connections[alias]
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_WRITE_LOCK])
+        yield
