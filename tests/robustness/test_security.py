@@ -341,3 +341,15 @@ def test_next_redirects_stay_on_the_site(writable_client, writable_store, thrott
     assert r.status_code == 302 and r["Location"] == "/"
     r = writable_client.post("/i18n/setlang/", {"language": "en", "next": target})
     assert r["Location"] == "/"
+
+
+def test_admin_group_members_manage_users(writable_client, writable_store, throttle):
+    """The README says admins manage users: an `admin` who is not a superuser may open
+    the admin's user list (it was 403)."""
+    from django.contrib.auth.models import User
+
+    _user(writable_store, "sec-admin", "admin")
+    writable_store.run(lambda: User.objects.filter(username="sec-admin").update(is_staff=True))
+    r = writable_client.post("/accounts/login/", {"username": "sec-admin", "password": PASSWORD})
+    assert r.status_code == 302
+    assert writable_client.get("/admin/auth/user/").status_code == 200
