@@ -14,7 +14,6 @@ Run: .venv/bin/python bench/load_bench.py [--duration 20] [--levels 8,32,128]
 from __future__ import annotations
 
 import argparse
-import base64
 import http.client
 import json
 import os
@@ -103,12 +102,14 @@ def server_rss_mib(pid: int) -> float:
 
 
 class Client(threading.Thread):
-    def __init__(self, n: int, port: int, refs: list[str], deadline: float, stats: dict):
+    def __init__(self, n: int, port: int, refs: list[str], deadline: float, stats: dict,
+                 session: dict):  # fmt: skip
         super().__init__(daemon=True)
         self.rng = random.Random(n)
         self.port, self.refs, self.deadline, self.stats = port, refs, deadline, stats
-        token = base64.b64encode(f"loadeditor:{PASSWORD}".encode()).decode()
-        self.auth = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+        cookie = f"sessionid={session['sessionid']}; csrftoken={session['csrftoken']}"
+        self.auth = {"Cookie": cookie, "X-CSRFToken": session["csrftoken"],
+                     "Content-Type": "application/json"}  # fmt: skip
 
     def request(self):
         r, ref = self.rng.random(), self.rng.choice(self.refs)
@@ -153,10 +154,29 @@ class Client(threading.Thread):
         conn.close()
 
 
+def login(port: int) -> dict:
+    """The editor's session and CSRF cookies, logging in once through the form."""
+    import http.cookiejar
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"http://{HOST}:{port}/accounts/login/", timeout=60).read()
+    csrf = next(c.value for c in jar if c.name == "csrftoken")
+    form = urllib.parse.urlencode({"username": "loadeditor", "password": PASSWORD,
+                                   "csrfmiddlewaretoken": csrf}).encode()  # fmt: skip
+    opener.open(f"http://{HOST}:{port}/accounts/login/", data=form, timeout=60).read()
+    return {c.name: c.value for c in jar}
+
+
+SESSION: dict = {}
+
+
 def run_level(port: int, server: subprocess.Popen, refs, clients: int, duration: float) -> dict:
     stats = {"lock": threading.Lock(), "latencies": [], "errors": [], "refused": 0}
+    if not SESSION:
+        SESSION.update(login(port))
     deadline = time.monotonic() + duration
-    threads = [Client(n, port, refs, deadline, stats) for n in range(clients)]
+    threads = [Client(n, port, refs, deadline, stats, SESSION) for n in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()
