@@ -1,8 +1,8 @@
 """Several writers at once never fail with a lock error and never lose a write.
 
 Two ingests of the reports into one new database (SQLite and PostgreSQL), an ingest while
-readers search hard, editors deciding while an ingest writes: each run concurrently (forked processes and
-threads), then compared with the sequential result.
+readers search hard, editors deciding while an ingest writes: each run concurrently
+(forked processes and threads), then compared with the sequential result.
 """
 
 from __future__ import annotations
