@@ -21,7 +21,17 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 # The coverage phase (every boundary and negative value of every parameter) takes most of
 # an hour on the loaded 2-core machine: on with RECUEIL_API_COVERAGE=1.
 schema.config.phases.coverage.enabled = os.environ.get("RECUEIL_API_COVERAGE") == "1"
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+def no_server_error(ctx, response, case):
+    """not_a_server_error, except the designed 503 of the suggestion endpoints while no
+    theme suggester is trained yet ("…; retry in a minute": the test store has none)."""
+    if response.status_code == 503 and "retry in a minute" in response.text:
+        return None
+    return not_a_server_error(ctx, response, case)
+
+
+CHECKS = [no_server_error, response_schema_conformance, content_type_conformance]
 
 
 @pytest.fixture(scope="module")
