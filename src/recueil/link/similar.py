@@ -328,7 +328,14 @@ def draft_fate(draft_ref: str, *, scope: str = "meeting") -> dict:
     )
     cat = catalog()
     allowed = cat.mask(part=key.part.value)
-    if scope == "meeting":
+    if scope == "meeting" and key.symbol:
+        # a draft resolution (A/C.3/80/L.5) and its adopted text (A/RES/80/228) share no
+        # symbol: "its meeting" is the adopted documents of the same title, if any
+        same = [s for s in Document.objects.filter(title=draft.document.title).exclude(
+            id=draft.document_id).values_list("symbol", flat=True) if s]  # fmt: skip
+        if same:
+            allowed &= np.logical_or.reduce([np.char.startswith(cat.refs, f"{s}:") for s in same])
+    elif scope == "meeting":
         allowed &= np.char.startswith(cat.refs, f"{key.part}:{to_roman(key.meeting)}.")
     out = []
     for unit in units.order_by("sort_key"):

@@ -50,6 +50,10 @@ class ItemOut(Schema):
     themes: list[str]
     source_file: str
     line: int | None
+    language: str
+    document_kind: str
+    recommending_states: list[str]
+    response: str | None
 
 
 class ItemPage(Schema):
@@ -464,3 +468,24 @@ def item_draft_fate(request: HttpRequest, ref: str, scope: str = "meeting"):
 from recueil.web.api_review import router as review_router  # noqa: E402
 
 api.add_router("/", review_router)
+
+from recueil.web.api_analytics import router as analytics_router  # noqa: E402
+
+api.add_router("/", analytics_router)
+
+# Items cited by a symbol hold slashes (`A/RES/80/228:op.5.b`): their route takes the rest
+# of the path, and comes after every other /items/… route so it never shadows them.
+from ninja import Router  # noqa: E402
+
+symbol_router = Router()
+
+
+@symbol_router.get(
+    "/items/{path:ref}", response=ItemDetail, summary="One item cited by its document's symbol"
+)
+def get_symbol_item(request: HttpRequest, ref: str, status: str = "adopted"):
+    """`ref` as `A/RES/80/228:op.5.b`, `A/HRC/28/4:145.12` (see docs/documents.md)."""
+    return get_item(request, ref, status)
+
+
+api.add_router("/", symbol_router)
