@@ -149,8 +149,12 @@ def _refresh_derived(store, *, changed: bool) -> None:
     """After saving: the search index and the uptake proposals follow the stored texts."""
     from recueil.link import propose_links
     from recueil.search import ensure_index
+    from recueil.search.embed import refresh as refresh_vectors
 
     store.run(ensure_index)
+    vectors = store.run(refresh_vectors)  # semantic search: only new or changed texts
+    if vectors["embedded"]:
+        click.echo(f"search vectors: {vectors['embedded']} texts embedded", err=True)
     if changed:  # editors' confirmed/rejected links are kept by propose_links
         links = store.run(propose_links)
         click.echo(f"uptake links: {links}", err=True)
@@ -529,16 +533,18 @@ def _run_link(db: str | None, fn, *args, **kwargs):
 @LINK_FORMAT
 @DB
 def related(ref, limit, part, status, fmt, db) -> None:
-    """Items most similar to REF, with a score and restates / revises / related."""
+    """Items most similar to REF, with a score, restates / revises / related, and whether
+    each is earlier or later than REF (a later text restating REF: restated_later)."""
     from recueil.link import related as related_items
 
     rows = _run_link(db, related_items, ref, limit, status=status, part=part)
     if fmt == "json":
-        keep = ("ref", "score", "relation", "cosine", "shared")
+        keep = ("ref", "score", "relation", "time", "year", "cosine", "shared")
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,
                               indent=2))  # fmt: skip
     else:
-        click.echo(_table(rows, ("ref", "score", "relation", "cosine", "shared", "text")))
+        click.echo(_table(rows, ("ref", "score", "relation", "time", "year", "cosine", "shared",
+                                 "text")))  # fmt: skip
 
 
 @main.command()

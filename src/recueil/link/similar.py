@@ -48,6 +48,7 @@ class Catalog:
     refs: np.ndarray  # str
     statuses: np.ndarray  # str
     parts: np.ndarray  # "A" / "B"
+    dates: np.ndarray  # meeting start date as YYYYMMDD (0: unknown)
     fingerprint: str
 
     def mask(self, *, status: str | None = Status.ADOPTED.value, part: str | None = None):
@@ -111,7 +112,7 @@ def catalog() -> Catalog:
             if path and len(cat.ids) >= FILE_CACHE_MIN_ITEMS:
                 cat.index.save(
                     path, ids=cat.ids, refs=cat.refs, statuses=cat.statuses, parts=cat.parts,
-                    fingerprint=np.array(fp),
+                    dates=cat.dates, fingerprint=np.array(fp),
                 )  # fmt: skip
         _cache[alias] = cat
         return cat
@@ -126,7 +127,8 @@ def _load(path: Path, fp: str) -> Catalog | None:
         return None
     if str(meta.get("fingerprint")) != fp:
         return None
-    return Catalog(index, meta["ids"], meta["refs"], meta["statuses"], meta["parts"], fp)
+    return Catalog(index, meta["ids"], meta["refs"], meta["statuses"], meta["parts"],
+                   meta["dates"], fp)  # fmt: skip
 
 
 def _build(fp: str) -> Catalog:
@@ -136,16 +138,18 @@ def _build(fp: str) -> Catalog:
     refs: list[str] = []
     statuses: list[str] = []
     parts: list[str] = []
+    dates: list[int] = []
 
     def analysed():
         rows = Item.objects.order_by("sort_key", "status").values_list(
-            "id", "ref", "status", "part", "text"
+            "id", "ref", "status", "part", "meeting__start_date", "text"
         )
-        for item_id, ref, status, part, text in rows.iterator(chunk_size=5000):
+        for item_id, ref, status, part, start, text in rows.iterator(chunk_size=5000):
             ids.append(item_id)
             refs.append(ref)
             statuses.append(status)
             parts.append(part)
+            dates.append(_yyyymmdd(start))
             yield features(terms(text))
 
     index = TermIndex.build(analysed())
@@ -155,8 +159,28 @@ def _build(fp: str) -> Catalog:
         np.array(refs, dtype=str),
         np.array(statuses, dtype=str),
         np.array(parts, dtype=str),
+        np.array(dates, dtype=np.int64),
         fp,
     )
+
+
+def _yyyymmdd(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+# A text cannot restate or revise a later one: seen from the earlier item, a later item
+# sharing its wording restated or revised it (took it up).
+LATER_RELATIONS = {"restates": "restated_later", "revises": "revised_later"}
+
+
+def time_order(item_date: int, other_date: int) -> str | None:
+    """"earlier" / "later" / "same meeting" (same start date) of another item relative to
+    an item, by their meetings' start dates; None when either date is unknown."""
+    if not item_date or not other_date:
+        return None
+    if other_date == item_date:
+        return "same meeting"
+    return "earlier" if other_date < item_date else "later"
 
 
 def _family(ref: Ref, status: str, cat: Catalog) -> np.ndarray:
@@ -206,25 +230,38 @@ def related(
 ) -> list[dict]:
     """The adopted items most similar to `ref` (itself, its parent and subparagraphs aside).
 
-    Each: {"ref", "score", "relation", "cosine", "shared", "text"}; relation is restates /
-    revises / related (thresholds in `link.compare`); items on no shared subject are left
-    out. `score` = (cosine + shared wording) / 2, the ranking.
+    Each: {"ref", "score", "relation", "time", "year", "cosine", "shared", "text"};
+    `time` says whether the hit is "earlier" or "later" than the item (or "same meeting";
+    None when a date is unknown) and relation is restates / revises (the item takes up the
+    earlier hit's wording) or, for a later hit, restated_later / revised_later (the later
+    text took up the item's: a text never restates a later one), or related (thresholds
+    in `link.compare`); items on no shared subject are left out. `score` = (cosine +
+    shared wording) / 2, the ranking.
     """
     key, text = _item_text(ref, status)
     cat = catalog()
     allowed = cat.mask(part=part) & ~_family(key, status, cat)
     cands = _candidates(text, cat, allowed, max(CANDIDATES, 3 * limit))
+    own = cat.dates[(cat.refs == str(key)) & (cat.statuses == status)]
+    own_date = int(own[0]) if len(own) else 0
     keep = ("cosine", "shared")
-    return [
-        {
+    out = []
+    for r in rank_related(cands, limit):
+        other = int(cat.dates[r["pos"]])
+        when = time_order(own_date, other)
+        relation = r["relation"]
+        if when == "later":
+            relation = LATER_RELATIONS.get(relation, relation)
+        out.append({
             "ref": r["ref"],
             "score": round(r["score"], 3),
-            "relation": r["relation"],
+            "relation": relation,
+            "time": when,
+            "year": other // 10000 or None,
             **{k: round(r[k], 3) for k in keep},
             "text": r["text"],
-        }  # fmt: skip
-        for r in rank_related(cands, limit)
-    ]
+        })  # fmt: skip
+    return out
 
 
 def precedent(text: str, limit: int = 10, *, part: str | None = None) -> list[dict]:

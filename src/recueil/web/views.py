@@ -150,6 +150,7 @@ def item(request: HttpRequest, ref: str) -> HttpResponse:
     related = link.related(ref, 8, status=status)
     for r in related:
         r["relation_label"] = agreed.label(r["relation"])
+        r["time_label"] = agreed.label(r.get("time"))
     links = link.links_for(ref) if status == "adopted" else []
     for lk in links:
         agreed.decorate_link(lk, ref)
