@@ -1139,5 +1139,11 @@ from recueil import cli_data  # noqa: E402  (export, import, stats)
 for _command in (cli_data.export, cli_data.import_, cli_data.stats):
     main.add_command(_command)
 
+from recueil.cli_backup import backup as _backup_cmd  # noqa: E402
+from recueil.cli_backup import restore as _restore_cmd  # noqa: E402
+
+main.add_command(_backup_cmd)
+main.add_command(_restore_cmd)
+
 if __name__ == "__main__":
     main()

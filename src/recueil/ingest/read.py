@@ -104,6 +104,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _DOCX_BODY = "word/document.xml"
 _DOCX_MAX_EXPANSION = 20  # word/document.xml may unzip to at most max_bytes x this
+_DOCX_MAX_UNZIPPED = 128 * 1024 * 1024  # all parts together: at most max_bytes + this
 
 
 @dataclass(frozen=True)
@@ -639,6 +640,10 @@ def _docx_text(data: bytes, path: Path, max_bytes: int) -> str:
             raise IngestError(
                 path, f"{_DOCX_BODY} unzips to {body.file_size / MIB:.0f} MiB; refusing it"
             )
+        # python-docx loads every part (styles, numbering, media…): bound them all together
+        total = sum(info.file_size for info in archive.infolist())
+        if total > min(_DOCX_MAX_EXPANSION * max_bytes, max_bytes + _DOCX_MAX_UNZIPPED):
+            raise IngestError(path, f"the archive unzips to {total / MIB:.0f} MiB; refusing it")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zip CRC errors, malformed XML, missing parts, ...

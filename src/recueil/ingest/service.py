@@ -176,15 +176,19 @@ def ingest_paths(
     report = IngestReport(errors=errors, loaded=loaded)
     if errors:
         return report
+    from recueil.store.db import write_transaction
+
     user = options.user or getpass.getuser()
-    for lo in loaded:
-        result = store.save(lo, user=user)
-        report.results.append(result)
-        if on_saved:
-            on_saved(result)
-    fill_vocabulary(store, vocabularies, report)
-    if options.refresh:
-        refresh_derived(store, report, changed=report.changed)
+    # One transaction: killed at any moment, the database is as before (docs/robustness.md)
+    with write_transaction(store.alias):
+        for lo in loaded:
+            result = store.save(lo, user=user)
+            report.results.append(result)
+            if on_saved:
+                on_saved(result)
+        fill_vocabulary(store, vocabularies, report)
+        if options.refresh:
+            refresh_derived(store, report, changed=report.changed)
     return report
 
 

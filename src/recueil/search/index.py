@@ -108,6 +108,9 @@ def ensure_index(*, force: bool = False, verify: bool = False) -> IndexInfo:
             if _stored_fingerprint(cur, vendor) == current:
                 return IndexInfo(vendor, False, -1, current)
     with _lock, transaction.atomic(using=conn.alias):
+        if vendor == "postgresql":  # one refresh at a time across processes (SQLite: IMMEDIATE)
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [0x72656376])
         current = fingerprint()
         with conn.cursor() as cur:
             stored = _stored_fingerprint(cur, vendor)

@@ -42,9 +42,14 @@ class Store:
 
     @_routed
     def migrate(self) -> None:
+        """Apply pending migrations; concurrent processes migrating one new database wait
+        for each other (recueil.store.db.migration_lock) instead of colliding."""
         from django.core.management import call_command
 
-        call_command("migrate", database=self.alias, verbosity=0, interactive=False)
+        from recueil.store.db import migration_lock
+
+        with migration_lock(self.alias):
+            call_command("migrate", database=self.alias, verbosity=0, interactive=False)
 
     @_routed
     def save(self, loaded, *, user: str | None = None):

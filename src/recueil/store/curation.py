@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from recueil.model import Origin, Ref, Status
+from recueil.store.db import write_transaction
 from recueil.store.models import Assignment, IndexEvent, Item, Theme, ThemeRejection
 from recueil.store.queries import NotFound, find_theme
 
@@ -120,7 +120,7 @@ def _change_pair(
     action: str, ref: str, label: str, new: dict, *, user: str, note: str | None = None
 ) -> dict:
     item = _item(ref)
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         theme = _live_theme(label) if action in ("accept", "add") else find_theme(label)
         before = _pair_state(item, theme)
         after = {**before, **new}
@@ -167,7 +167,7 @@ def _accept_or_add(
     action: str, ref: str, label: str, assignment: dict, *, user: str, note: str | None = None
 ) -> dict:
     item = _item(ref)
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         theme = _live_theme(label)
         before = _pair_state(item, theme)
         if before["assignment"] is not None:
@@ -185,7 +185,7 @@ def remove(ref: str, label: str, *, user: str, note: str | None = None) -> dict:
     """An editor takes a theme off an item; it is remembered as rejected, so neither the
     suggester's queue nor a re-ingested index brings it back."""
     item = _item(ref)
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         theme = find_theme(label)
         before = _pair_state(item, theme)
         if before["assignment"] is None:
@@ -199,7 +199,7 @@ def remove(ref: str, label: str, *, user: str, note: str | None = None) -> dict:
 def reject(ref: str, label: str, *, user: str, score: float | None = None) -> dict:
     """An editor rejects a suggested theme the item does not have."""
     item = _item(ref)
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         theme = find_theme(label)
         before = _pair_state(item, theme)
         if before["assignment"] is not None:
@@ -240,7 +240,7 @@ def bulk_accept(suggestions: dict[str, list[dict]], threshold: float, *, user: s
     assigned, not rejected); `suggestions` is the shape `recueil.index` returns."""
     done = []
     decided = decided_pairs(suggestions)
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         for ref, rows in suggestions.items():
             for row in rows:
                 if row["score"] < threshold or row["theme"] in decided.get(ref, {}):
@@ -323,7 +323,7 @@ def create_theme(
     label = _clean(label) or ""
     if not label:
         raise CurationError("a theme needs a French label")
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         if Theme.objects.filter(Q(label=label) | Q(label__iexact=label)).exists():
             raise CurationError(f"a theme called {label!r} exists already")
         t = Theme.objects.create(
@@ -355,7 +355,7 @@ def edit_theme(
     """Rename a theme and/or change its labels, scope notes, parent. A rename keeps every
     assignment (they point to the theme, not to its label) and keeps the former label as
     an alias, so a re-ingested index and old links still find the theme."""
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         t = find_theme(label)
         before = theme_state(t)
         after = dict(before)
@@ -405,7 +405,7 @@ def merge_themes(source: str, target: str, *, user: str, note: str | None = None
     item that already had both keeps the target's), its sub-themes move under `target`,
     its labels become aliases of `target`, and `source` is retired, pointing to `target`.
     Each moved item gets a `moved` event in its own history."""
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         src, dst = find_theme(source), _live_theme(target)
         if src.pk == dst.pk:
             raise CurationError("a theme cannot be merged into itself")
@@ -458,7 +458,7 @@ def restore_theme(label: str, *, user: str, note: str | None = None) -> dict:
 
 
 def _set_retired(label: str, retired: bool, *, user: str, note: str | None) -> dict:
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         t = find_theme(label)
         if t.retired == retired:
             raise CurationError(f"theme {t.label!r} is {'already' if retired else 'not'} retired")
@@ -495,7 +495,7 @@ def fill_vocabulary(entries: dict[str, dict[str, str]], *, user: str = "vocabula
             if not slot.get(field):
                 slot[field] = _clean(value)
         if after != before:
-            with transaction.atomic(using=_db()):
+            with write_transaction(_db()):
                 _set_theme_state(t, after)
                 _theme_event("edit", t, before, after, user, note="vocabulary file")
             filled += 1
@@ -512,7 +512,7 @@ class NotAllowed(CurationError):
 def revert(event_id: int, *, user: str, vocabulary: bool = True) -> dict:
     """Undo one event if nothing changed since; the undo is recorded as a `revert` event.
     With `vocabulary` False (an editor, not an admin) only item decisions may be undone."""
-    with transaction.atomic(using=_db()):
+    with write_transaction(_db()):
         e = IndexEvent.objects.select_for_update().filter(pk=event_id).first()
         if e is None:
             raise NotFound(f"no index event #{event_id}")

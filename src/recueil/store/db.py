@@ -6,6 +6,7 @@ gets its own connection alias, and a context variable routes the ORM to the open
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import os
@@ -60,8 +61,20 @@ def database_settings(db: str | os.PathLike | None) -> dict:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(path.resolve()),
-        "OPTIONS": {"timeout": 30},
+        "OPTIONS": SQLITE_OPTIONS,
     }
+
+
+# Several writers at once (two ingests, editors deciding while a retrain saves, a search
+# rebuilding its index during an ingest): WAL lets readers go on while one writes; every
+# transaction takes the write lock when it starts (IMMEDIATE), so none fails half-way
+# upgrading a read lock; a busy writer is waited for (up to BUSY_TIMEOUT s), not an error.
+BUSY_TIMEOUT = 60
+SQLITE_OPTIONS = {
+    "timeout": BUSY_TIMEOUT,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 
 
 class _Router:
@@ -144,3 +157,61 @@ def set_alias(alias: str) -> contextvars.Token:
 
 def reset_alias(token: contextvars.Token) -> None:
     _current_alias.reset(token)
+
+
+@contextlib.contextmanager
+def migration_lock(alias: str):
+    """Serialise schema migrations of one database across processes: an exclusive lock on
+    `<db>.lock` beside a SQLite file, a session advisory lock on PostgreSQL."""
+    from django.db import connections
+
+    conn = connections[alias]
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            cur.execute("SELECT pg_advisory_lock(%s)", [_PG_MIGRATE_LOCK])
+        try:
+            yield
+        finally:
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s)", [_PG_MIGRATE_LOCK])
+        return
+    name = str(conn.settings_dict["NAME"])
+    if conn.vendor != "sqlite" or name == ":memory:" or "mode=memory" in name:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # Windows: no cross-process lock; migrations are rarely concurrent
+        yield
+        return
+    with open(name + ".lock", "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+_PG_MIGRATE_LOCK = 0x72656375  # "recu": any constant shared by every recueil process
+
+
+_PG_WRITE_LOCK = 0x72656377  # held by every writing transaction of recueil on PostgreSQL
+
+
+@contextlib.contextmanager
+def write_transaction(alias: str):
+    """A transaction that writes: one at a time per database, across processes.
+
+    SQLite already takes its write lock when the transaction begins (IMMEDIATE); on
+    PostgreSQL a transaction-level advisory lock does the same, so two ingests or two
+    editors deciding on one pair never both insert what the other inserts (a unique
+    violation under READ COMMITTED): the second waits, then sees the first's rows.
+    """
+    from django.db import connections, transaction
+
+    with transaction.atomic(using=alias):
+        conn = connections[alias]
+        if conn.vendor == "postgresql":
+            with conn.cursor() as cur:
+                cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_WRITE_LOCK])
+        yield

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
 from recueil.model import (
     DocumentKind,
     Origin,
@@ -26,6 +24,7 @@ from recueil.model import (
     ordinal_fr,
     text_key,
 )
+from recueil.store.db import write_transaction
 from recueil.store.models import (
     Assignment,
     Document,
@@ -77,7 +76,7 @@ def save_document(
     alias: str, source: SourceLike, parsed: ParsedDocument, *, user: str | None = None
 ) -> SaveResult:
     name = Path(source.path).name
-    with transaction.atomic(using=alias):
+    with write_transaction(alias):
         doc = Document.objects.filter(source_file=name).first()
         if doc is not None and doc.checksum == source.sha256:
             return SaveResult(name, "unchanged")

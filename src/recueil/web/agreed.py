@@ -28,6 +28,9 @@ from recueil.web.views import _or_404, parse_meeting_key
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
+# Anyone may upload a draft: bound the work one upload can cause (docs/security.md).
+MAX_UNZIPPED_BYTES = 20 * 1024 * 1024  # a .docx's parts, uncompressed, all together
+MAX_DRAFT_PARAGRAPHS = 50  # the paragraphs of an uploaded draft that are looked up
 
 LABELS = {
     # relations
@@ -159,11 +162,38 @@ def _read_upload(upload) -> str:
             for chunk in upload.chunks():
                 f.write(chunk)
         try:
-            return read_source(path).text
+            if suffix == ".docx":
+                _check_unzipped_size(path)
+            return read_source(path, max_bytes=MAX_UPLOAD_BYTES).text
         except IngestError as exc:
             reason = f"{upload.name}: {exc.problem}"
             message = _("The file could not be read: %(reason)s") % {"reason": reason}
             raise ValueError(message) from exc
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """Refuse a .docx whose parts unzip to more than MAX_UNZIPPED_BYTES (a zip bomb)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # read_source says what is wrong with it
+    if total > MAX_UNZIPPED_BYTES:
+        raise IngestError(path, f"unzips to {total / 1024 / 1024:.0f} MiB; refusing it")
+
+
+def _first_paragraphs(request: HttpRequest, document: str) -> str:
+    """At most MAX_DRAFT_PARAGRAPHS paragraphs of an uploaded draft (with a notice)."""
+    from recueil.link.similar import draft_paragraphs
+
+    paragraphs = draft_paragraphs(document)
+    if len(paragraphs) <= MAX_DRAFT_PARAGRAPHS:
+        return document
+    messages.warning(request, _("Only the first %(n)d paragraphs of the file were compared.")
+                     % {"n": MAX_DRAFT_PARAGRAPHS})  # fmt: skip
+    return "\n\n".join(paragraphs[:MAX_DRAFT_PARAGRAPHS])
 
 
 def precedents(request: HttpRequest) -> HttpResponse:
@@ -182,7 +212,7 @@ def precedents(request: HttpRequest) -> HttpResponse:
         try:
             if upload is not None:
                 context["filename"] = upload.name
-                document = _read_upload(upload)
+                document = _first_paragraphs(request, _read_upload(upload))
                 paragraphs = link.precedent_document(document, min(limit, 5))
                 for p in paragraphs:
                     _decorate_precedents(p["precedents"])

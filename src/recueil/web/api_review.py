@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -18,6 +17,7 @@ from ninja.security import APIKeyCookie, HttpBasicAuth
 
 from recueil.index import review
 from recueil.store import curation, queries
+from recueil.web.auth import throttled_authenticate
 from recueil.web.roles import is_admin, is_editor
 from recueil.web.views import parse_meeting_key
 
@@ -45,7 +45,9 @@ class EditorBasic(HttpBasicAuth):
     """HTTP Basic with an editor's username and password (for scripts)."""
 
     def authenticate(self, request: HttpRequest, username: str, password: str):
-        user = authenticate(request, username=username, password=password)
+        user, locked = throttled_authenticate(request, username, password, "basic")
+        if locked:
+            raise HttpError(429, "too many failed logins: try again in a few minutes")
         if user is not None:
             request.user = user
         return _editor(user)

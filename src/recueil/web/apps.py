@@ -25,9 +25,12 @@ def ensure_groups(using: str = "default", **kwargs) -> None:
     from django.contrib.auth.models import Group, Permission
 
     store_perms = Permission.objects.using(using).filter(content_type__app_label="recueil")
+    # admins manage users and groups too (README: "admins manage users")
+    apps = ("recueil", "auth")
+    admin_perms = Permission.objects.using(using).filter(content_type__app_label__in=apps)
     for name, codenames in ROLES.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
-        perms = store_perms if codenames == ("*",) else store_perms.filter(codename__in=codenames)
+        perms = admin_perms if codenames == ("*",) else store_perms.filter(codename__in=codenames)
         group.permissions.set(list(perms))
 
 

@@ -9,6 +9,7 @@ from django.urls import include, path
 from recueil.web import agreed, review, views
 from recueil.web import analytics as analytics_views
 from recueil.web.api import api
+from recueil.web.auth import ThrottledLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -46,7 +47,7 @@ urlpatterns = [
     path("publication/recueil.<str:fmt>", views.publication, name="publication"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="web/login.html"),
+        ThrottledLoginView.as_view(template_name="web/login.html"),
         name="login",
     ),  # fmt: skip
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

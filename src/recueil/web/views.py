@@ -7,6 +7,7 @@ disagree; views only choose a template and translate query errors into 404s.
 from __future__ import annotations
 
 import mimetypes
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
@@ -214,8 +216,8 @@ def document_text(request: HttpRequest, source_file: str) -> HttpResponse:
     """The stored text of the document, exactly as ingested (UTF-8 plain text)."""
     text, _checksum = _or_404(queries.document_raw_text, source_file)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
-    stem = Path(source_file).stem
-    response["Content-Disposition"] = f'attachment; filename="{stem}.txt"'
+    stem = re.sub(r"[\x00-\x1f\x7f]", "_", Path(source_file).stem)  # no CR/LF in a header
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}.txt")
     return response
 
 
@@ -227,7 +229,10 @@ def document_original(request: HttpRequest, source_file: str) -> FileResponse:
         raise Http404(_("The original file is not available on this server."))
     content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=path.name, content_type=content_type
+        path.open("rb"),
+        as_attachment=True,
+        content_type=content_type,
+        filename=re.sub(r"[\x00-\x1f\x7f]", "_", path.name),
     )
 
 
