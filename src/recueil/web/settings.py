@@ -40,6 +40,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "recueil.web.middleware.StoreMiddleware",
+    "recueil.web.replicas.ReplicaMiddleware",  # reads to RECUEIL_DB_REPLICAS, if any
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
