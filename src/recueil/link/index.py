@@ -170,7 +170,10 @@ class TermIndex:
         queries touch them, and shared by every process that maps the same files)."""
         if not path.is_dir():
             raise FileNotFoundError(path)
-        arrays = {p.stem: np.load(p, mmap_mode="r", allow_pickle=False) for p in path.glob("*.npy")}
+        arrays = {  # plain ndarray views of the maps: numpy.memmap indexing is slow Python
+            p.stem: np.asarray(np.load(p, mmap_mode="r", allow_pickle=False))
+            for p in path.glob("*.npy")
+        }
         idx = cls(arrays.pop("indptr"), arrays.pop("indices"), arrays.pop("data"),
                   arrays.pop("df"), int(arrays.pop("n")))  # fmt: skip
         if "idf" in arrays:
