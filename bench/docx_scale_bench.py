@@ -10,8 +10,8 @@ Run: .venv/bin/python bench/docx_scale_bench.py [--times 1 10] [--profile]
 from __future__ import annotations
 
 import argparse
-import cProfile
 import copy
+import cProfile
 import pstats
 import sys
 import tempfile
