@@ -59,10 +59,19 @@ class SaveResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _ordinal(n: int, width: int) -> str:
+    """`n` zero-padded to `width` digits, or — for a number of any larger size — "~", its
+    digit count and its digits: sorts after every padded number and in numeric order among
+    the large ones, while keys already stored for smaller numbers stay as they were."""
+    text = str(n)
+    return text.zfill(width) if len(text) <= width else f"~{len(text):03d}{text}"
+
+
 def sort_key(ref: Ref) -> str:
-    """A string that orders items in document order under plain text comparison."""
-    segs = ".".join(f"{k}{n:04d}{s:<6}" for k, n, s in ref.sort_key()[2])
-    return f"{ref.part}{ref.meeting:03d}.{segs}"
+    """A string that orders items in document order under plain text comparison, whatever
+    the size of the meeting, session or paragraph numbers."""
+    segs = ".".join(f"{k}{_ordinal(n, 4)}{s:<6}" for k, n, s in ref.sort_key()[2])
+    return f"{ref.part}{_ordinal(ref.meeting, 3)}.{segs}"
 
 
 def save_document(
