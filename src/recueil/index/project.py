@@ -8,6 +8,7 @@ training data, so a change to any assignment, text or theme triggers a retrain.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -189,7 +190,7 @@ def load_model(store, config: dict[str, Any] | None = None, *, retrain: bool = T
     version = store.run(training_version)
     held = _loaded.get(key)
     if held is not None and held[0] == version:
-        return held[1]
+        return dataclasses.replace(held[1], retrained=False)  # this call trained nothing
     model = _load_model(store, config, retrain=retrain)
     _loaded[key] = (version, model)
     return model
