@@ -366,9 +366,7 @@ class _Writer:
             h = self.heading(instrument.name, 4)
             h.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if instrument.title:
-                self._text(
-                    self._paragraph(style="Recueil Instrument Title"), instrument.title
-                )
+                self._text(self._paragraph(style="Recueil Instrument Title"), instrument.title)
             if meeting.symbol:
                 s = self._paragraph(meeting.symbol, style="Recueil Symbol")
                 s.alignment = WD_ALIGN_PARAGRAPH.CENTER
