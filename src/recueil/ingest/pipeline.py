@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recueil.ingest.detect import detect_kind
+from recueil.ingest.detect import detect_kind_or_none
 from recueil.ingest.errors import IngestError
 from recueil.ingest.manifest import ManifestEntry, entry_for
 from recueil.ingest.read import SourceText, iter_sources, read_source
@@ -27,30 +27,43 @@ class Loaded:
 
 
 def parse_source(source: SourceText, manifest: ManifestEntry | None = None) -> ParsedDocument:
-    """Pick the parser for one source text and apply manifest gap-filling."""
-    from recueil.ingest.parsers.compendium import parse_compendium
-    from recueil.ingest.parsers.secretariat_report import parse_secretariat_report
-    from recueil.ingest.parsers.wg_report import parse_wg_report
+    """Pick the parser for one source text and apply manifest gap-filling.
+
+    The text decides its kind (`parsers.registry`); the manifest's (or `--kind`'s) kind is
+    used only for a text that no parser recognises, and a contradicting one is reported.
+    """
+    from recueil.ingest.language import detect_language
+    from recueil.ingest.parsers import registry
 
     manifest = manifest or ManifestEntry()
-    kind = manifest.kind or detect_kind(source.text, source.path)
     path = str(source.path)
-    if kind == DocumentKind.COMPENDIUM:
-        parsed = parse_compendium(source.text, path)
-    elif kind == DocumentKind.SECRETARIAT_REPORT:
-        parsed = parse_secretariat_report(source.text, path)
-    elif kind in (DocumentKind.REPORT, DocumentKind.DRAFT_ADDENDUM):
-        parsed = parse_wg_report(
-            source.text, path, meeting=manifest.meeting, symbol=manifest.symbol
+    detected = detect_kind_or_none(source.text)
+    if detected is None and manifest.kind is None:
+        raise registry.unknown_kind_error(path)
+    kind = detected or manifest.kind
+    parsed = registry.parser_for(kind, path).parse(source.text, path, manifest)
+    if manifest.kind and detected and manifest.kind != detected:
+        parsed.warnings.append(
+            f"manifest names the kind {manifest.kind.value!r} but the text is a "
+            f"{detected.value!r}; read as {detected.value!r}"
         )
-    else:
-        raise IngestError(path, f"no parser for documents of kind {kind.value!r}")
     if manifest.symbol and not parsed.symbol:
         parsed.symbol = manifest.symbol
     if manifest.meeting and not parsed.meeting:
         parsed.meeting = manifest.meeting
     if manifest.session and not parsed.session:
         parsed.session = manifest.session
+    hinted = getattr(manifest, "language", None)
+    if parsed.kind in (DocumentKind.REPORT, DocumentKind.DRAFT_ADDENDUM,
+                       DocumentKind.SECRETARIAT_REPORT, DocumentKind.COMPENDIUM):  # fmt: skip
+        lang = detect_language(source.text)
+        if lang != "und" and lang != parsed.language:
+            parsed.language = lang
+        elif lang == "und" and hinted:
+            parsed.language = hinted
+    for item in parsed.all_items():
+        if item.language is None:
+            item.language = parsed.language
     return parsed
 
 

@@ -317,7 +317,42 @@ def _guess_legacy_encoding(data: bytes) -> str | None:
             best = (total, total / words, encoding)
     if best is not None and best[1] >= MIN_FRENCH_ZIPF:
         return best[2]
-    return _charset_normalizer_guess(data)
+    return _case_plausible_encoding(data) or _charset_normalizer_guess(data)
+
+
+def _case_plausible_encoding(data: bytes) -> str | None:
+    """The one legacy reading with no capital letter glued after a small one.
+
+    Language-neutral: English Mac Roman text read as cp1252 turns its apostrophes and
+    dashes into capitals inside words and alone between spaces (`AustraliaÕs`, ` Ð `).
+    Decides only for text whose non-ASCII characters are mostly punctuation (quotes,
+    dashes, bullets) under the clean reading, and only when another reading is not clean.
+    """
+    scores: list[tuple[int, str]] = []
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if any(0x80 <= ord(c) <= 0x9F for c in text):
+            continue
+        bad = high = letters = 0
+        for i, c in enumerate(text):
+            if ord(c) < 0x80:
+                continue
+            high += 1
+            letters += c.isalpha()
+            if not c.isupper():
+                continue
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if before.islower() or (not before.isalpha() and not after.isalpha()):
+                bad += 1
+        scores.append((bad, encoding, letters <= high / 2))
+    clean = [e for bad, e, mostly_punctuation in scores if bad == 0 and mostly_punctuation]
+    if clean and len(clean) < len(scores):
+        return clean[0]
+    return None
 
 
 def _charset_normalizer_guess(data: bytes) -> str | None:

@@ -61,6 +61,7 @@ class Catalog:
     part_codes: np.ndarray  # uint8 index into PARTS
     sorted_refs: np.ndarray  # refs, sorted
     ref_order: np.ndarray  # positions of sorted_refs
+    dates: np.ndarray  # meeting start date as YYYYMMDD (0: unknown)
     fingerprint: str
 
     def __post_init__(self) -> None:
@@ -194,7 +195,7 @@ def catalog() -> Catalog:
                 cat.index.save(
                     path, ids=cat.ids, refs=cat.refs, status_codes=cat.status_codes,
                     part_codes=cat.part_codes, sorted_refs=cat.sorted_refs,
-                    ref_order=cat.ref_order, fingerprint=np.array(fp),
+                    ref_order=cat.ref_order, dates=cat.dates, fingerprint=np.array(fp),
                 )  # fmt: skip
                 cat = _load(path, fp) or cat  # served from the mapped files from now on
         _cache[alias] = cat
@@ -209,7 +210,8 @@ def _load(path: Path, fp: str) -> Catalog | None:
         if str(meta["fingerprint"]) != fp:
             return None
         return Catalog(index, meta["ids"], meta["refs"], meta["status_codes"],
-                       meta["part_codes"], meta["sorted_refs"], meta["ref_order"], fp)  # fmt: skip
+                       meta["part_codes"], meta["sorted_refs"], meta["ref_order"],
+                       meta["dates"], fp)  # fmt: skip
     except (OSError, ValueError, KeyError):
         return None
 
@@ -221,16 +223,18 @@ def _build(fp: str) -> Catalog:
     refs: list[bytes] = []
     statuses = array.array("B")
     parts = array.array("B")
+    dates = array.array("q")
 
     def analysed():
         rows = Item.objects.order_by("sort_key", "status").values_list(
-            "id", "ref", "status", "part", "text"
+            "id", "ref", "status", "part", "meeting__start_date", "text"
         )
-        for item_id, ref, status, part, text in rows.iterator(chunk_size=5000):
+        for item_id, ref, status, part, start, text in rows.iterator(chunk_size=5000):
             ids.append(item_id)
             refs.append(ref.encode("utf-8"))
             statuses.append(_code(STATUSES, status))
             parts.append(_code(PARTS, part))
+            dates.append(_yyyymmdd(start))
             yield features(terms(text))
 
     index = TermIndex.build(analysed())
@@ -244,8 +248,28 @@ def _build(fp: str) -> Catalog:
         np.frombuffer(parts, dtype=np.uint8).copy(),
         ref_array[order],
         order,
+        np.frombuffer(dates, dtype=np.int64).copy(),
         fp,
     )
+
+
+def _yyyymmdd(day) -> int:
+    return day.year * 10000 + day.month * 100 + day.day if day else 0
+
+
+# A text cannot restate or revise a later one: seen from the earlier item, a later item
+# sharing its wording restated or revised it (took it up).
+LATER_RELATIONS = {"restates": "restated_later", "revises": "revised_later"}
+
+
+def time_order(item_date: int, other_date: int) -> str | None:
+    """"earlier" / "later" / "same meeting" (same start date) of another item relative to
+    an item, by their meetings' start dates; None when either date is unknown."""
+    if not item_date or not other_date:
+        return None
+    if other_date == item_date:
+        return "same meeting"
+    return "earlier" if other_date < item_date else "later"
 
 
 def _family(ref: Ref, status: str, cat: Catalog) -> np.ndarray:
@@ -296,25 +320,38 @@ def related(
 ) -> list[dict]:
     """The adopted items most similar to `ref` (itself, its parent and subparagraphs aside).
 
-    Each: {"ref", "score", "relation", "cosine", "shared", "text"}; relation is restates /
-    revises / related (thresholds in `link.compare`); items on no shared subject are left
-    out. `score` = (cosine + shared wording) / 2, the ranking.
+    Each: {"ref", "score", "relation", "time", "year", "cosine", "shared", "text"};
+    `time` says whether the hit is "earlier" or "later" than the item (or "same meeting";
+    None when a date is unknown) and relation is restates / revises (the item takes up the
+    earlier hit's wording) or, for a later hit, restated_later / revised_later (the later
+    text took up the item's: a text never restates a later one), or related (thresholds
+    in `link.compare`); items on no shared subject are left out. `score` = (cosine +
+    shared wording) / 2, the ranking.
     """
     key, text = _item_text(ref, status)
     cat = catalog()
     family = _family(key, status, cat)
     cands = _candidates(text, cat, cat.mask(part=part), max(CANDIDATES, 3 * limit), family)
+    own = [p for p in cat.positions(str(key)) if cat.status(p) == status]
+    own_date = int(cat.dates[own[0]]) if own else 0
     keep = ("cosine", "shared")
-    return [
-        {
+    out = []
+    for r in rank_related(cands, limit):
+        other = int(cat.dates[r["pos"]])
+        when = time_order(own_date, other)
+        relation = r["relation"]
+        if when == "later":
+            relation = LATER_RELATIONS.get(relation, relation)
+        out.append({
             "ref": r["ref"],
             "score": round(r["score"], 3),
-            "relation": r["relation"],
+            "relation": relation,
+            "time": when,
+            "year": other // 10000 or None,
             **{k: round(r[k], 3) for k in keep},
             "text": r["text"],
-        }  # fmt: skip
-        for r in rank_related(cands, limit)
-    ]
+        })  # fmt: skip
+    return out
 
 
 def precedent(text: str, limit: int = 10, *, part: str | None = None) -> list[dict]:
@@ -418,7 +455,17 @@ def draft_fate(draft_ref: str, *, scope: str = "meeting") -> dict:
     )
     cat = catalog()
     allowed = cat.mask(part=key.part.value)
-    if scope == "meeting":
+    if scope == "meeting" and key.symbol:
+        # a draft resolution (A/C.3/80/L.5) and its adopted text (A/RES/80/228) share no
+        # symbol: "its meeting" is the adopted documents of the same title, if any
+        same = [s for s in Document.objects.filter(title=draft.document.title).exclude(
+            id=draft.document_id).values_list("symbol", flat=True) if s]  # fmt: skip
+        if same:
+            in_docs = np.zeros(len(cat.ids), dtype=bool)
+            for s in same:
+                in_docs[cat.with_prefix(f"{s}:")] = True
+            allowed = allowed & in_docs
+    elif scope == "meeting":
         in_meeting = np.zeros(len(cat.ids), dtype=bool)
         in_meeting[cat.with_prefix(f"{key.part}:{to_roman(key.meeting)}.")] = True
         allowed = allowed & in_meeting

@@ -13,12 +13,23 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import connections
 from django.db.models import Prefetch
 
-from recueil.model import Status, from_roman, is_roman, to_roman
-from recueil.search import analyze, index
-from recueil.search.query import And, Leaf, QueryError, leaves, parse, to_fts5, to_pg
+from recueil.model import Status, from_roman, is_roman
+from recueil.search import analyze, docs, embed, index
+from recueil.search.query import (
+    And,
+    Leaf,
+    QueryError,
+    is_plain,
+    leaves,
+    parse,
+    relaxed,
+    to_fts5,
+    to_pg,
+)
 from recueil.search.snippet import highlight
 from recueil.search.wording import ADDRESSEE_LABELS, STRENGTH_LABELS
 from recueil.store.db import current_alias
@@ -27,8 +38,21 @@ from recueil.store.models import Assignment, Item, Theme
 MAX_LIMIT = 200
 BM25_WEIGHTS = (1.0, 0.25)  # clean text, OCR-only spellings
 PROXIMITY_BOOST = 1.5  # SQLite: bm25 × 1.5 when the query's words stand within a few words
+COORDINATION = 1.0  # lexical score × (share of the query's words the item holds) ** this
+# Fusion (weighted reciprocal-rank fusion, tuned on the dev split of bench/search_eval):
+# score = LEXICAL_WEIGHT × share of known query words / (RRF_K + lexical rank)
+#       + SEMANTIC_WEIGHT / (RRF_K + semantic rank)
+RRF_K = 30
+LEXICAL_WEIGHT = 0.3
+SEMANTIC_WEIGHT = 1.0
+THEME_BLEND = 0.0  # semantic score = cosine(query, item) + this × cosine(query, its best theme)
+PRF_BETA = 0.5  # semantic query + this × mean of its PRF_DEPTH nearest items (Rocchio)
+PRF_DEPTH = 3
+SEMANTIC_K = 20  # a plain-words query is widened with at most this many nearest items …
+SEMANTIC_MARGIN = 0.08  # … whose cosine is within this of the best one
+FEW_HITS = 5  # fewer word matches than this: suggestions (themes, corrected query)
 FACETS = ("part", "meeting", "theme", "addressee", "strength")
-PART_LABELS = {"A": "Groupe de travail (A)", "B": "Conférence des Parties (B)"}
+PART_LABELS = docs.PART_LABELS
 
 
 @dataclass
@@ -37,7 +61,10 @@ class SearchResults:
     total: int
     hits: list[dict]
     facets: dict[str, list[dict]]
-    corrections: dict[str, str] = field(default_factory=dict)  # misspelt word → index term
+    corrections: dict[str, str] = field(default_factory=dict)  # misspelt word → word matched
+    semantic: bool = False  # the ranking used the items' meaning (embeddings) too
+    lexical_total: int = 0  # results holding a query word (the rest: similar meaning)
+    suggestions: dict = field(default_factory=dict)  # few word matches: {"themes", "query"}
 
 
 # --- filters ------------------------------------------------------------------------------
@@ -68,48 +95,36 @@ def _theme_ids(label: str) -> list[int]:
 
 def _filters(
     *, part, meeting, year, theme, addressee, strength, status
-) -> dict[str, tuple[str, list]]:
-    """SQL conditions on the index row `d`, one per active filter, keyed by facet."""
-    out: dict[str, tuple[str, list]] = {}
+) -> dict[str, tuple]:
+    """One condition per active filter, keyed by facet (see `docs.filter_masks`)."""
+    out: dict[str, tuple] = {}
     if status:
         if status not in {s.value for s in Status}:
             raise QueryError(f"unknown status {status!r} (adopted or draft)")
-        out["status"] = ("d.status = %s", [status])
+        out["status"] = ("eq", "status", status)
     if part:
         p = str(part).upper()
         if p not in ("A", "B"):
             raise QueryError(f"unknown part {part!r} (A or B)")
-        out["part"] = ("d.part = %s", [p])
+        out["part"] = ("eq", "part", p)
     if meeting:
         m_part, number = _meeting_filter(meeting)
-        if m_part:
-            out["meeting"] = ("d.part = %s AND d.meeting = %s", [m_part, number])
-        else:
-            out["meeting"] = ("d.meeting = %s", [number])
+        out["meeting"] = ("meeting", m_part, number)
     if year:
         try:
-            out["year"] = ("d.year = %s", [int(year)])
+            out["year"] = ("eq", "year", int(year))
         except (TypeError, ValueError):
             raise QueryError(f"not a year: {year!r}") from None
     if theme:
-        ids = _theme_ids(theme)
-        marks = ", ".join(["%s"] * len(ids))
-        out["theme"] = (
-            f"d.item_id IN (SELECT item_id FROM {Assignment._meta.db_table} "
-            f"WHERE theme_id IN ({marks}))",
-            ids,
-        )
+        out["theme"] = ("theme", _theme_ids(theme))
     if addressee:
         if addressee not in ADDRESSEE_LABELS:
             raise QueryError(f"unknown addressee {addressee!r} ({', '.join(ADDRESSEE_LABELS)})")
-        out["addressee"] = (
-            f"d.item_id IN (SELECT item_id FROM {index.ADDRESSEE} WHERE addressee = %s)",
-            [addressee],
-        )
+        out["addressee"] = ("addressee", addressee)
     if strength:
         if strength not in STRENGTH_LABELS:
             raise QueryError(f"unknown strength {strength!r} ({', '.join(STRENGTH_LABELS)})")
-        out["strength"] = ("d.strength = %s", [strength])
+        out["strength"] = ("eq", "strength", strength)
     return out
 
 
@@ -156,8 +171,27 @@ def _correct(node, conn, fingerprint: str) -> dict[str, str]:
         near = difflib.get_close_matches(term, vocab.get(term[0], []), n=1, cutoff=0.75)
         if near:
             leaf.alternatives = near
-            fixes[leaf.text] = near[0]
+            leaf.fixed = _surface(near[0], conn)
+            fixes[leaf.text] = leaf.fixed
     return fixes
+
+
+def _surface(term: str, conn) -> str:
+    """An index term (a stem: "enfant", "accompagn") as a word of the texts ("enfants",
+    "accompagnés"): the first word holding it in an item that has it."""
+    with conn.cursor() as cur:
+        if conn.vendor == "sqlite":
+            cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s LIMIT 1",
+                        [f'"{term}"'])  # fmt: skip
+        else:
+            cur.execute(f"SELECT item_id FROM {index.DOC} d WHERE d.tsv @@ to_tsquery('simple', "
+                        "%s) LIMIT 1", [term])  # fmt: skip
+        row = cur.fetchone()
+    text = Item.objects.filter(id=row[0]).values_list("text", flat=True).first() if row else None
+    for tok in analyze.tokens(text or ""):
+        if tok.term == term or analyze.fold(tok.word).startswith(term):
+            return tok.word.lower()
+    return term
 
 
 def _engine_term(leaf: Leaf, conn) -> str | None:
@@ -232,6 +266,85 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+# --- matching -----------------------------------------------------------------------------
+
+
+def _lexical(node, conn, t: docs.DocTable) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, score) of every row the (relaxed) query matches, in one engine query.
+
+    Score: the engine's relevance (bm25 with the OCR column weighted 0.25 on SQLite,
+    ts_rank_cd on PostgreSQL) × a proximity boost (SQLite: the words stand within a few
+    words of each other) × the coordination factor: the share of the query's words the row
+    holds, so that every word counts and more matching words rank higher.
+    """
+    matched = relaxed(node)
+    if conn.vendor == "sqlite":
+        sql = (f"SELECT rowid, -bm25({index.FTS}, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) "
+               f"FROM {index.FTS} WHERE {index.FTS} MATCH %s")  # fmt: skip
+        params = [to_fts5(matched)]
+    else:
+        tsq, tparams = to_pg(matched, index.PG_CONFIG)
+        sql = f"SELECT d.item_id, ts_rank_cd(d.tsv, {tsq}) FROM {index.DOC} d WHERE d.tsv @@ {tsq}"
+        params = tparams + tparams
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        rows = [(t.pos_of[i], float(sc or 0.0)) for i, sc in cur.fetchall() if i in t.pos_of]
+        pos = np.array([p for p, _ in rows], dtype=np.int64)
+        score = np.array([sc for _, sc in rows], dtype=np.float64)
+        positive = leaves(node, positive_only=True)
+        if len(positive) > 1 and len(pos):
+            have = np.zeros(len(t), dtype=np.float64)
+            for leaf in positive:
+                have[_leaf_positions(leaf, cur, conn.vendor, t)] += 1.0
+            score *= (have[pos] / len(positive)) ** COORDINATION
+        near = _near_expression(node) if conn.vendor == "sqlite" else None
+        if near and len(pos):  # words typed together that also stand together rank higher
+            cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s", [near])
+            close = t.mask_from(t.positions([r[0] for r in cur.fetchall()]))
+            score *= np.where(close[pos], PROXIMITY_BOOST, 1.0)
+    return pos, score
+
+
+def _leaf_positions(leaf: Leaf, cur, vendor: str, t: docs.DocTable) -> np.ndarray:
+    if vendor == "sqlite":
+        cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s", [to_fts5(leaf)])
+    else:
+        tsq, params = to_pg(leaf, index.PG_CONFIG)
+        cur.execute(f"SELECT item_id FROM {index.DOC} d WHERE d.tsv @@ {tsq}", params)
+    return t.positions([r[0] for r in cur.fetchall()])
+
+
+def _ranks(score: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """1-based rank of each row of `rows` by descending score (ties: document order)."""
+    order = rows[np.lexsort((rows, -score[rows]))]
+    ranks = np.zeros(len(score), dtype=np.float64)
+    ranks[order] = np.arange(1, len(order) + 1)
+    return ranks
+
+
+def _query_text(node) -> str:
+    """What the embedding model reads: the query's positive words and phrases (a corrected
+    word as its correction)."""
+    return " ".join(leaf.alternatives[0] if leaf.alternatives and leaf.fixed else leaf.text
+                    for leaf in leaves(node, positive_only=True))  # fmt: skip
+
+
+def known_share(node, vocab_known: set[str]) -> float:
+    """Share of the query's positive words that occur in the collection (corrected words
+    count half): how much the lexical ranking can be trusted for this query (an English
+    or Chinese query over French texts has none of its words in the index)."""
+    words = [leaf for leaf in leaves(node, positive_only=True) if not leaf.prefix]
+    if not words:
+        return 1.0
+    got = 0.0
+    for leaf in words:
+        if all(term in vocab_known for term in leaf.terms):
+            got += 1.0
+        elif leaf.alternatives:
+            got += 0.5
+    return got / len(words)
+
+
 # --- search -------------------------------------------------------------------------------
 
 
@@ -247,13 +360,20 @@ def search(
     status: str | None = Status.ADOPTED.value,
     limit: int = 20,
     offset: int = 0,
+    mode: str = "hybrid",
 ) -> SearchResults:
     """Search the current store's items (see `query` for the syntax).
 
-    Hits are ranked by relevance (bm25 on SQLite, ts_rank_cd on PostgreSQL; higher score =
-    better), ties in document order; an empty query lists every item in document order.
-    Facets count the whole result set under the *other* active filters. Raises QueryError
-    for a malformed query or an unknown filter value.
+    Ranked retrieval: plain words are matched as a ranked OR (every word counts, items
+    with more of them rank higher; see `_lexical`), quotes, AND, OR, NOT and prefix* keep
+    their exact boolean meaning. With the embedding model and the items' vectors present
+    (`search.embed`), the lexical ranking is fused with the semantic one by weighted
+    reciprocal-rank fusion, and a plain-words query is widened with the items closest in
+    meaning (`hit["match"] == "semantic"`: no query word in it, e.g. an English query over
+    French texts). `mode`: "hybrid" (default), "lexical" or "semantic" (benchmarks).
+    Higher score = better, ties in document order; an empty query lists every item in
+    document order. Facets count the whole result set under the *other* active filters.
+    Raises QueryError for a malformed query or an unknown filter value.
     """
     if not isinstance(query, str):
         raise QueryError("the query must be text")
@@ -261,6 +381,8 @@ def search(
         raise QueryError(f"limit must be between 0 and {MAX_LIMIT}")
     if int(offset) < 0:
         raise QueryError("offset must not be negative")
+    if mode not in ("hybrid", "lexical", "semantic"):
+        raise QueryError(f"unknown mode {mode!r} (hybrid, lexical or semantic)")
     node = parse(query)
     filters = _filters(
         part=part, meeting=meeting, year=year, theme=theme, addressee=addressee,
@@ -268,139 +390,147 @@ def search(
     )  # fmt: skip
     conn = connections[current_alias()]
     info = index.ensure_index()
+    version = f"{info.fingerprint}|{index.generation}"
     asked = {"part": part, "meeting": meeting, "year": year, "theme": theme,
              "addressee": addressee, "strength": strength, "status": status}  # fmt: skip
-    key = (conn.alias, info.fingerprint, index.generation, query,
+    key = (conn.alias, version, embed.version(), query, mode,
            tuple((k, repr(v)) for k, v in asked.items()), int(limit), int(offset))  # fmt: skip
     cached = _cache_get(key)
     if cached is not None:
         return cached
-    corrections = _correct(node, conn, info.fingerprint) if node is not None else {}
-    if node is not None and conn.vendor == "postgresql":
-        _pg_variants(node, conn)
-
-    # Rows matched by the query: the ranked page joins the FTS table (bm25 needs it); counts
-    # and facets start from the matched ids (a subquery in FROM that LIMIT keeps SQLite from
-    # flattening, and CROSS JOIN keeps as the outer loop), so MATCH runs once and index rows
-    # are looked up by key instead of the FTS table being probed for every row.
-    if conn.vendor == "sqlite":
-        page_from = f"FROM {index.FTS} JOIN {index.DOC} d ON d.item_id = {index.FTS}.rowid"
-        page_match = [f"{index.FTS} MATCH %s"]
-        count_match = []
-        match_from = (
-            f"FROM (SELECT rowid AS item_id FROM {index.FTS} WHERE {index.FTS} MATCH %s "
-            f"LIMIT -1) m CROSS JOIN {index.DOC} d ON d.item_id = m.item_id"
-        )
-        match_params = [to_fts5(node)] if node is not None else []
-        rank_sql = f"-bm25({index.FTS}, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]})"
-        rank_params: list = []
-        near = _near_expression(node)
-        if near:  # words typed together that also stand together rank higher
-            rank_sql += (
-                f" * (CASE WHEN {index.FTS}.rowid IN (SELECT rowid FROM {index.FTS} "
-                f"WHERE {index.FTS} MATCH %s) THEN {PROXIMITY_BOOST} ELSE 1.0 END)"
-            )
-            rank_params = [near]
-    else:
-        page_from = match_from = f"FROM {index.DOC} d"
-        match_params, rank_params = [], []
-        page_match = count_match = []
-        if node is not None:
-            tsq, match_params = to_pg(node, index.PG_CONFIG)
-            page_match = count_match = [f"d.tsv @@ {tsq}"]
-            rank_sql, rank_params = f"ts_rank_cd(d.tsv, {tsq})", match_params
+    t = docs.table(version)
+    n = len(t)
+    masks = docs.filter_masks(t, filters)
+    allowed = docs.combine(masks, n)
+    status_ok = masks.get("status", np.ones(n, dtype=bool))
+    corrections: dict[str, str] = {}
+    score = np.zeros(n, dtype=np.float64)
+    how = np.zeros(n, dtype=np.int8)  # 1 lexical, 2 semantic, 3 both
+    similarity = np.zeros(n, dtype=np.float32)
+    semantic_used = False
     if node is None:
-        page_from = match_from = f"FROM {index.DOC} d"
-        page_match, count_match, match_params = [], [], []
-        rank_sql, rank_params = "0.0", []
-
-    def where(exclude: str | None = None, *, page: bool = False) -> tuple[str, list]:
-        conds, params = list(page_match if page else count_match), list(match_params)
-        for name, (sql, p) in filters.items():
-            if name != exclude:
-                conds.append(f"({sql})")
-                params += p
-        return (" WHERE " + " AND ".join(conds)) if conds else "", params
-
-    w, wp = where()
-    pw, pwp = where(page=True)
-    with conn.cursor() as cur:
-        cur.execute(f"SELECT COUNT(*) {match_from}{w}", wp)
-        total = cur.fetchone()[0]
-        cur.execute(
-            f"SELECT d.item_id, ROUND(CAST({rank_sql} AS NUMERIC), 6) AS score {page_from}{pw} "
-            "ORDER BY score DESC, d.sort_key, d.status LIMIT %s OFFSET %s",
-            rank_params + pwp + [int(limit), int(offset)],
-        )
-        page = cur.fetchall()
-        facets = _facets(cur, match_from, where)
-    hits = _hits(page, node)
-    results = SearchResults(query, total, hits, facets, corrections)
+        matched = np.ones(n, dtype=bool)
+    else:
+        known = _known_terms(conn, info.fingerprint)
+        corrections = _correct(node, conn, info.fingerprint)  # misspelt → nearest word
+        share = known_share(node, known)
+        if conn.vendor == "postgresql":
+            _pg_variants(node, conn)
+        lex_pos, lex_score = _lexical(node, conn, t)
+        lex_mask = t.mask_from(lex_pos)
+        lex_full = np.zeros(n, dtype=np.float64)
+        lex_full[lex_pos] = lex_score
+        cos = _semantic(node, t, version) if mode != "lexical" else None
+        if cos is None or mode == "lexical":
+            matched = lex_mask
+            score = lex_full
+            how[lex_mask] = 1
+        else:
+            semantic_used = True
+            similarity = cos
+            plain = is_plain(node)
+            pool = status_ok & (cos > 0)
+            sem_rank = _ranks(cos.astype(np.float64), np.flatnonzero(pool))
+            widen = np.zeros(n, dtype=bool)
+            if plain or mode == "semantic":
+                best = np.flatnonzero(pool & (sem_rank > 0) & (sem_rank <= SEMANTIC_K))
+                if len(best):
+                    top = float(cos[best].max())
+                    widen[best[cos[best] >= top - SEMANTIC_MARGIN]] = True
+            if mode == "semantic":
+                matched = widen if plain else lex_mask
+                score = np.where(matched, cos, 0.0)
+            else:
+                matched = lex_mask | widen
+                lex_rank = _ranks(lex_full, np.flatnonzero(lex_mask & status_ok))
+                w_lex = LEXICAL_WEIGHT * share
+                score = np.where(lex_rank > 0, w_lex / (RRF_K + lex_rank), 0.0) + np.where(
+                    sem_rank > 0, SEMANTIC_WEIGHT / (RRF_K + sem_rank), 0.0
+                )
+                score = np.where(matched, score, 0.0)
+            how[lex_mask] = 1
+            how[widen & ~lex_mask] = 2
+    rows = np.flatnonzero(matched & allowed)
+    order = rows[np.lexsort((rows, -np.round(score[rows], 6)))]
+    total = len(order)
+    page = order[int(offset) : int(offset) + int(limit)]
+    facets = docs.facets(t, matched, masks, ADDRESSEE_LABELS, STRENGTH_LABELS)
+    hits = _hits(
+        [(int(t.ids[p]), float(score[p]), int(how[p]), float(similarity[p])) for p in page],
+        node, semantic_used, version,
+    )  # fmt: skip
+    results = SearchResults(query, total, hits, facets, corrections, semantic=semantic_used)
+    lexical_total = int((matched & allowed & (how != 2)).sum()) if node is not None else total
+    results.lexical_total = lexical_total
+    if node is not None and lexical_total < FEW_HITS:
+        results.suggestions = _suggestions(node, corrections, query)
     _cache_put(key, results)
     return copy.deepcopy(results)
 
 
-def _facets(cur, match_from: str, where) -> dict[str, list[dict]]:
-    facets: dict[str, list[dict]] = {}
+def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
+    """Semantic score of every row, or None without the model or any vector: the cosine
+    of the query and the item, plus THEME_BLEND × the best cosine of the query and the
+    item's themes (their French and English labels and scope notes: the compendium's
+    human index says what an item is about in words a query may use)."""
+    text = _query_text(node)
+    if not text.strip():
+        return None
+    m = embed.matrix(t.ids, version)
+    if not len(m) or not m.any():
+        return None
+    q = embed.query_vector(text)
+    if q is None:
+        return None
+    cos = m @ q
+    if PRF_BETA:  # pseudo-relevance feedback: move the query towards its nearest items
+        top = np.argsort(-cos)[:PRF_DEPTH]
+        q = q + PRF_BETA * m[top].mean(axis=0)
+        q /= max(float(np.linalg.norm(q)), 1e-9)
+        cos = m @ q
+    if THEME_BLEND and len(t.theme_pos):
+        theme_ids, tm = embed.theme_matrix(version)
+        if len(theme_ids) and tm.any():
+            tcos = dict(zip(theme_ids.tolist(), (tm @ q).tolist(), strict=True))
+            best = np.zeros(len(t), dtype=np.float32)
+            np.maximum.at(best, t.theme_pos,
+                          np.array([tcos.get(i, 0.0) for i in t.theme_id.tolist()],
+                                   dtype=np.float32))  # fmt: skip
+            cos = np.where(cos > 0, cos + THEME_BLEND * best, 0.0)
+    return cos
 
-    w, p = where("part")
-    cur.execute(f"SELECT d.part, COUNT(*) {match_from}{w} GROUP BY d.part ORDER BY d.part", p)
-    facets["part"] = [
-        {"value": v, "label": PART_LABELS.get(v, v), "count": n} for v, n in cur.fetchall()
-    ]
 
-    w, p = where("meeting")
-    cur.execute(
-        f"SELECT d.part, d.meeting, d.year, COUNT(*) {match_from}{w} "
-        "GROUP BY d.part, d.meeting, d.year ORDER BY d.part, d.meeting",
-        p,
-    )
-    facets["meeting"] = []
-    for part, number, year, n in cur.fetchall():
-        roman = to_roman(number)
-        what = "Réunion" if part == "A" else "Session"
-        label = f"{what} {roman}" + (f" ({year})" if year else "")
-        facets["meeting"].append(
-            {"value": f"{part}:{roman}", "label": label, "count": n, "part": part,
-             "year": year}
-        )  # fmt: skip
+def _known_terms(conn, fingerprint: str) -> set[str]:
+    vocab = _vocabulary(conn, fingerprint)
+    key = (conn.alias, fingerprint)
+    with _vocab_lock:
+        known = _known_cache.get(key)
+        if known is None:
+            known = {term for bucket in vocab.values() for term in bucket}
+            _known_cache.clear()
+            _known_cache[key] = known
+    return known
 
-    w, p = where("theme")
-    asg = Assignment._meta.db_table
-    cur.execute(
-        f"SELECT a.theme_id, COUNT(*) {match_from} JOIN {asg} a ON a.item_id = d.item_id"
-        f"{w} GROUP BY a.theme_id",
-        p,
-    )
-    counts = dict(cur.fetchall())
-    labels = dict(Theme.objects.filter(id__in=list(counts)).values_list("id", "label"))
-    facets["theme"] = sorted(
-        ({"value": labels[t], "label": labels[t], "count": n} for t, n in counts.items()),
-        key=lambda f: (-f["count"], f["label"]),
-    )
 
-    w, p = where("addressee")
-    cur.execute(
-        f"SELECT a.addressee, COUNT(*) {match_from} JOIN {index.ADDRESSEE} a "
-        f"ON a.item_id = d.item_id{w} GROUP BY a.addressee",
-        p,
-    )
-    counts = dict(cur.fetchall())
-    facets["addressee"] = [
-        {"value": v, "label": label, "count": counts[v]}
-        for v, label in ADDRESSEE_LABELS.items()
-        if v in counts
-    ]
+_known_cache: dict[tuple[str, str], set[str]] = {}
 
-    w, p = where("strength")
-    cur.execute(f"SELECT d.strength, COUNT(*) {match_from}{w} GROUP BY d.strength", p)
-    counts = dict(cur.fetchall())
-    facets["strength"] = [
-        {"value": v, "label": label, "count": counts[v]}
-        for v, label in STRENGTH_LABELS.items()
-        if v in counts
-    ]
-    return facets
+
+def _suggestions(node, corrections: dict[str, str], query: str) -> dict:
+    """For few or no word matches: themes whose labels share a query word, and the query
+    as corrected."""
+    wanted = {t for leaf in leaves(node, positive_only=True) for t in leaf.terms}
+    wanted |= {a for leaf in leaves(node, positive_only=True) for a in leaf.alternatives}
+    wanted = {w for w in wanted if not analyze.is_stopword(w) and len(w) > 2}
+    themes = [
+        label for label in Theme.objects.order_by("label").values_list("label", flat=True)
+        if wanted & set(analyze.terms(label))
+    ]  # fmt: skip
+    corrected = None
+    if corrections:
+        corrected = query
+        for word, fixed in corrections.items():
+            corrected = corrected.replace(word, fixed)
+    return {"themes": themes[:8], "query": corrected}
 
 
 def _wanted_terms(node) -> tuple[set[str], tuple[str, ...]]:
@@ -418,42 +548,53 @@ def _wanted_terms(node) -> tuple[set[str], tuple[str, ...]]:
     return wanted, tuple(prefixes)
 
 
-def _hits(page: list[tuple], node) -> list[dict]:
+MATCH_KINDS = {0: None, 1: "words", 2: "meaning", 3: "words"}
+
+
+_items_cache: dict[tuple[str, str], dict[int, dict]] = {}
+_items_lock = threading.Lock()
+
+
+def _item_rows(ids: list[int], version: str) -> dict[int, dict]:
+    """What a hit shows of each item (citation, themes, wording…), read once per process
+    and index version: popular items are not loaded from the database on every search."""
     from recueil.store.queries import citation
 
-    ids = [row[0] for row in page]
-    items = {
-        i.id: i
-        for i in Item.objects.filter(id__in=ids)
-        .select_related("meeting", "document")
-        .defer("raw_text", "document__raw_text")
-        .prefetch_related(
-            Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
+    key = (current_alias(), version)
+    with _items_lock:
+        known = _items_cache.get(key)
+        if known is None:
+            for k in [k for k in _items_cache if k[0] == key[0]]:
+                del _items_cache[k]
+            known = _items_cache[key] = {}
+        missing = [i for i in ids if i not in known]
+    if missing:
+        items = (
+            Item.objects.filter(id__in=missing)
+            .select_related("meeting", "document")
+            .defer("raw_text", "document__raw_text")
+            .prefetch_related(
+                Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
+            )
         )
-    }
-    with connections[current_alias()].cursor() as cur:
-        marks = ", ".join(["%s"] * len(ids)) or "NULL"
-        cur.execute(
-            f"SELECT d.item_id, d.strength, a.addressee FROM {index.DOC} d "
-            f"LEFT JOIN {index.ADDRESSEE} a ON a.item_id = d.item_id "
-            f"WHERE d.item_id IN ({marks})",
-            ids,
-        )
-        wording: dict[int, tuple[str, list[str]]] = {}
-        for item_id, strength, addressee in cur.fetchall():
-            wording.setdefault(item_id, (strength, []))[1].append(addressee)
-    wanted, prefixes = _wanted_terms(node)
-    hits = []
-    for item_id, score in page:
-        item = items[item_id]
-        roman = item.meeting.roman
-        strength, addressees = wording.get(item_id, ("other", []))
-        hits.append(
-            {
+        with connections[current_alias()].cursor() as cur:
+            marks = ", ".join(["%s"] * len(missing))
+            cur.execute(
+                f"SELECT d.item_id, d.strength, a.addressee FROM {index.DOC} d "
+                f"LEFT JOIN {index.ADDRESSEE} a ON a.item_id = d.item_id "
+                f"WHERE d.item_id IN ({marks})",
+                missing,
+            )
+            wording: dict[int, tuple[str, list[str]]] = {}
+            for item_id, strength, addressee in cur.fetchall():
+                wording.setdefault(item_id, (strength, []))[1].append(addressee)
+        rows = {}
+        for item in items:
+            roman = item.meeting.roman
+            strength, addressees = wording.get(item.id, ("other", []))
+            rows[item.id] = {
                 "ref": item.ref,
                 "status": item.status,
-                "score": round(float(score or 0.0), 6),
-                "snippet": highlight(item.text, wanted, prefixes),
                 "text": item.text,
                 "part": item.part,
                 "meeting": roman if item.part == "A" else None,
@@ -465,6 +606,28 @@ def _hits(page: list[tuple], node) -> list[dict]:
                 "kind": item.kind,
                 "addressees": [a for a in ADDRESSEE_LABELS if a in addressees],
                 "strength": strength,
+                "language": getattr(item, "language", None) or "fr",
             }
-        )
-    return hits
+        with _items_lock:
+            known.update(rows)
+    return {i: known[i] for i in ids if i in known}
+
+
+def _hits(page: list[tuple], node, semantic: bool = False, version: str = "") -> list[dict]:
+    """The page's items as dicts; `match` says why each is there: "words" (holds query
+    words, highlighted in the snippet) or "meaning" (semantic only: similar meaning)."""
+    rows = _item_rows([row[0] for row in page], version)
+    wanted, prefixes = _wanted_terms(node)
+    hits = []
+    for item_id, score, how, similarity in page:
+        row = rows[item_id]
+        hits.append({
+            "ref": row["ref"],
+            "status": row["status"],
+            "score": round(float(score or 0.0), 6),
+            "snippet": highlight(row["text"], wanted, prefixes),
+            **{k: v for k, v in row.items() if k not in ("ref", "status")},
+            "match": MATCH_KINDS[how] if node is not None else None,
+            "similarity": round(similarity, 4) if semantic else None,
+        })  # fmt: skip
+    return hits  # the engine returns deep copies: the cached rows stay untouched

@@ -5,9 +5,12 @@ here into a small tree (words, "phrases", prefix*, AND/OR/NOT, parentheses) and 
 gets an expression rebuilt from analysed terms, so a stray quote is a clear QueryError,
 never an engine syntax crash.
 
-Syntax: `enfants non accompagnés` (all words: implicit AND), `"livraison surveillée"`
-(phrase), `mer OR air` (also OU, |), `NOT corruption` / `-corruption` (also SAUF: really
-excludes), `confisc*` (prefix), parentheses for grouping; AND/ET/& may be written.
+Syntax: `enfants non accompagnés` (plain words: ranked, every word counts and items with
+more of them rank higher, but one missing word does not exclude an item),
+`"livraison surveillée"` (phrase: required, words together), `mer AND air` (also ET, &:
+both required), `mer OR air` (also OU, |), `NOT corruption` / `-corruption` (also SAUF:
+really excludes), `confisc*` (prefix), parentheses for grouping. `relaxed()` turns a
+parsed tree into the tree that is matched: the plain words of a group become one OR.
 """
 
 from __future__ import annotations
@@ -30,12 +33,15 @@ class Leaf:
     terms: list[str]
     phrase: bool = False
     prefix: bool = False
+    quoted: bool = False  # written in quotes: required, never relaxed
     alternatives: list[str] = field(default_factory=list)  # fuzzy corrections (one term)
+    fixed: str | None = None  # the correction as a word of the texts (for display)
 
 
 @dataclass
 class And:
     children: list[Node]
+    explicit: bool = False  # AND/ET/& was written: every member is required
 
 
 @dataclass
@@ -132,6 +138,7 @@ class _Parser:
 
     def and_expr(self) -> Node | None:
         children: list[Node] = []
+        explicit = False
         while True:
             tok = self.peek()
             if tok is None or tok[0] == "or" or tok == ("paren", ")"):
@@ -150,13 +157,14 @@ class _Parser:
                     )
                 ):
                     raise QueryError(f"{tok[1]} needs a word on each side")
+                explicit = True
                 continue
             node = self.unary()
             if node is not None:
                 children.append(node)
         if not children:
             return None
-        return children[0] if len(children) == 1 else And(children)
+        return children[0] if len(children) == 1 else And(children, explicit)
 
     def unary(self) -> Node | None:
         tok = self.peek()
@@ -183,7 +191,7 @@ class _Parser:
             found = terms(value)
             if not found or all(is_stopword(t) for t in found):
                 return None
-            return Leaf(value, found, phrase=len(found) > 1)
+            return Leaf(value, found, phrase=len(found) > 1, quoted=True)
         return _word_leaf(value)
 
 
@@ -235,6 +243,41 @@ def _check_positive(node: Node) -> None:
         for child in node.children:
             if isinstance(child, Not):
                 _check_positive(child.child)
+
+
+def relaxed(node: Node) -> Node:
+    """The tree that is matched: in a group of juxtaposed words (no AND written), the plain
+    words and sub-groups become one OR — at least one of them must occur, more of them rank
+    higher — while phrases in quotes stay required and NOT still excludes. Explicit AND,
+    OR, NOT, phrases and prefixes keep their exact meaning."""
+    if isinstance(node, Leaf):
+        return node
+    if isinstance(node, Not):
+        return Not(relaxed(node.child))
+    if isinstance(node, Or):
+        return Or([relaxed(c) for c in node.children])
+    children = [relaxed(c) for c in node.children]
+    if node.explicit:
+        return And(children, explicit=True)
+    musts = [c for c in children if isinstance(c, Leaf) and c.quoted]
+    nots = [c for c in children if isinstance(c, Not)]
+    shoulds = [c for c in children if not any(c is k for k in musts + nots)]
+    if shoulds:
+        musts.append(shoulds[0] if len(shoulds) == 1 else Or(shoulds))
+    kept = musts + nots
+    return kept[0] if len(kept) == 1 else And(kept, explicit=True)
+
+
+def is_plain(node: Node | None) -> bool:
+    """Only juxtaposed words (no operator, quotes or prefix): a natural-language query,
+    which semantic retrieval may widen with items of similar meaning."""
+    if node is None:
+        return False
+    if isinstance(node, Leaf):
+        return not (node.quoted or node.prefix)
+    return isinstance(node, And) and not node.explicit and all(
+        isinstance(c, Leaf) and not (c.quoted or c.prefix) for c in node.children
+    )
 
 
 def leaves(node: Node | None, *, positive_only: bool = False) -> list[Leaf]:

@@ -7,6 +7,7 @@ wrapped in <mark>; everything else is escaped, so the snippet can be inserted as
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape as _html_escape
 
 from recueil.search.analyze import is_stopword, tokens
@@ -26,17 +27,29 @@ def _matches(term: str, wanted: set[str], prefixes: tuple[str, ...]) -> bool:
     return bool(prefixes) and term.startswith(prefixes)
 
 
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple:
+    """The analysed words of an item's text, once per process (a hit's text is shown again
+    and again)."""
+    return tuple(tokens(text))
+
+
 def highlight(text: str, wanted: set[str], prefixes: tuple[str, ...] = ()) -> str:
     """The text (or its best window of WINDOW words) with query words in <mark>."""
-    words = list(tokens(text))
+    words = _tokens(text)
     hits = [i for i, t in enumerate(words) if _matches(t.term, wanted, prefixes)]
     if len(words) <= WINDOW + 8:
         first, last = 0, len(words)
     else:
         # The window holding the most matched words (the earliest on a tie).
         best, first = -1, 0
+        flags = [0] * len(words)
+        for i in hits:
+            flags[i] = 1
+        n = sum(flags[:WINDOW])
         for start in range(0, len(words) - WINDOW + 1):
-            n = sum(1 for i in hits if start <= i < start + WINDOW)
+            if start:
+                n += flags[start + WINDOW - 1] - flags[start - 1]
             if n > best:
                 best, first = n, start
             if not hits:

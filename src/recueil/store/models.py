@@ -86,15 +86,20 @@ class Meeting(models.Model):
 
 
 class Item(models.Model):
-    """One recommendation or COP paragraph (subparagraphs are child items)."""
+    """One recommendation or paragraph (subparagraphs are child items).
 
-    ref = models.CharField(max_length=40, db_index=True)
+    One item per (ref, status), in the language it was first read in (`language`); the
+    same paragraph read from a document in another language is another language version
+    of this item: an ItemSource row whose `language` differs (see `versions`).
+    """
+
+    ref = models.CharField(max_length=160, db_index=True)
     status = models.CharField(max_length=16, choices=_choices(Status))
     part = models.CharField(max_length=1, choices=_choices(Part))
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     number = models.CharField(max_length=16)
     sub = models.CharField(max_length=16, null=True, blank=True)
-    sort_key = models.CharField(max_length=80, db_index=True)
+    sort_key = models.CharField(max_length=200, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -108,6 +113,9 @@ class Item(models.Model):
     raw_text = models.TextField()
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="items")
     line = models.PositiveIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="fr")  # ISO 639-1 of `text`
+    recommending_states = models.JSONField(default=list, blank=True)  # UPR recommendations
+    response = models.CharField(max_length=24, null=True, blank=True)  # UPR: UprResponse
 
     class Meta:
         ordering = ["sort_key", "status"]
@@ -126,6 +134,7 @@ class ItemSource(models.Model):
     raw_text = models.TextField()
     text = models.TextField()
     agrees = models.BooleanField(default=True)
+    language = models.CharField(max_length=8, null=True, blank=True)  # of this reading
 
     class Meta:
         constraints = [
@@ -222,7 +231,7 @@ class IngestWarning(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="warnings")
     kind = models.CharField(max_length=40)
-    ref = models.CharField(max_length=40, null=True, blank=True)
+    ref = models.CharField(max_length=160, null=True, blank=True)
     line = models.PositiveIntegerField(null=True, blank=True)
     message = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -300,7 +309,7 @@ class IndexEvent(models.Model):
     item = models.ForeignKey(
         Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="index_events"
     )
-    item_ref = models.CharField(max_length=40, blank=True, default="")
+    item_ref = models.CharField(max_length=160, blank=True, default="")
     theme = models.ForeignKey(
         Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="events"
     )

@@ -14,7 +14,8 @@ from recueil.store.models import Assignment, Document, IngestWarning, Item, Meet
 EXPORT_FIELDS = (
     "ref", "part", "meeting", "session", "number", "sub", "status", "kind", "symbol",
     "report_paragraph", "recommendation_number", "section", "instrument", "text", "raw_text",
-    "themes", "source_file", "line",
+    "themes", "source_file", "line", "language", "document_kind", "recommending_states",
+    "response",
 )  # fmt: skip
 
 
@@ -29,6 +30,8 @@ def _items_qs():
 
 
 def item_dict(item: Item) -> dict:
+    """An item's export fields. Part S items (cited by their document's symbol) have no
+    meeting or session; `recommending_states` and `response` are UPR fields (else empty)."""
     roman = item.meeting.roman
     return {
         "ref": item.ref,
@@ -49,6 +52,10 @@ def item_dict(item: Item) -> dict:
         "themes": sorted(a.theme.label for a in item.assignments.all()),
         "source_file": item.document.source_file,
         "line": item.line,
+        "language": item.language,
+        "document_kind": item.document.kind,
+        "recommending_states": list(item.recommending_states or []),
+        "response": item.response,
     }
 
 
@@ -73,8 +80,11 @@ def list_items(
     return [item_dict(i) for i in qs.order_by("sort_key", "status")]
 
 
-def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
-    """One item with its sources, conflicts, children and assignment provenance."""
+def get_item(ref: str, *, status: str = Status.ADOPTED.value, lang: str | None = None) -> dict:
+    """One item with its sources, conflicts, children and assignment provenance.
+
+    `lang` picks a language version (`text`, `raw_text`, `language` are then that
+    version's); `languages` lists every version there is."""
     key = str(Ref.parse(ref))
     item = _items_qs().filter(ref=key, status=status).first()
     if item is None:
@@ -103,6 +113,31 @@ def get_item(ref: str, *, status: str = Status.ADOPTED.value) -> dict:
         for o in Item.objects.filter(ref=key).exclude(id=item.id).select_related("document")
     ]
     out["citation"] = citation(item)
+    versions = item_versions(item)
+    out["languages"] = versions
+    if lang and lang != item.language:
+        version = next((v for v in versions if v["language"] == lang), None)
+        if version is None:
+            have = ", ".join(v["language"] for v in versions)
+            raise NotFound(f"no {lang} version of {key} (versions: {have})")
+        out.update(text=version["text"], raw_text=version["raw_text"], language=lang,
+                   source_file=version["source_file"], line=version["line"])  # fmt: skip
+    return out
+
+
+def item_versions(item: Item) -> list[dict]:
+    """The language versions of an item: its own text first, then one per other language
+    (the first document read in that language)."""
+    out = [{"language": item.language, "text": item.text, "raw_text": item.raw_text,
+            "source_file": item.document.source_file, "line": item.line}]  # fmt: skip
+    seen = {item.language}
+    for s in item.sources.select_related("document").order_by("document__source_file"):
+        language = s.language or s.document.language
+        if language in seen:
+            continue
+        seen.add(language)
+        out.append({"language": language, "text": s.text, "raw_text": s.raw_text,
+                    "source_file": s.document.source_file, "line": s.line})  # fmt: skip
     return out
 
 
@@ -130,13 +165,40 @@ def citation(item: Item) -> str:
         doc = item.document
         issued = f", {doc.issued.strftime('%d/%m/%Y')}" if doc.issued else ""
         parts.append(f"{doc.title}{issued}")
-    if item.report_paragraph:
+    if item.part == "S":
+        parts.append(_symbol_paragraph(Ref.parse(item.ref), item))
+    elif item.report_paragraph:
         paragraph = item.report_paragraph
         parts.append(paragraph if paragraph.startswith("al.") else f"par. {paragraph}")
     elif item.recommendation_number:
         parts.append(f"recommandation {item.recommendation_number}")
     draft = " – projet" if item.status == Status.DRAFT.value else ""
     return f"{', '.join(parts)} (Recueil {item.ref}{draft})"
+
+
+_PARAGRAPH_WORDS = {  # language -> (preambular, paragraph, annex, recommendation)
+    "en": ("preambular para.", "para.", "annex", "recommendation"),
+    "fr": ("alinéa", "par.", "annexe", "recommandation"),
+}
+
+
+def _symbol_paragraph(ref: Ref, item: Item) -> str:
+    """`para. 5 (b) (ii)`, `preambular para. 3`, `annex, para. 12`, `para. 145,
+    recommendation 12` (French: `par. 5 b) ii)`, `alinéa 3 du préambule` …)."""
+    pre, para, annex, rec = _PARAGRAPH_WORDS.get(item.language, _PARAGRAPH_WORDS["en"])
+    subs = ref.path[2:]
+    if item.language == "fr":
+        tail = "".join(f" {s})" for s in subs)
+    else:
+        tail = "".join(f" ({s})" for s in subs)
+    head, number = ref.path[0], ref.path[1]
+    if head == "pp":
+        return f"{pre} {number}{tail}" + (" du préambule" if item.language == "fr" else "")
+    if head == "op":
+        return f"{para} {number}{tail}"
+    if head.startswith("annex"):
+        return f"{annex}{(' ' + head[5:]) if head[5:] else ''}, {para} {number}{tail}"
+    return f"{para} {head}, {rec} {number}{tail}"  # UPR: report paragraph, recommendation
 
 
 def find_theme(label: str) -> Theme:
@@ -277,8 +339,9 @@ def publication_meetings(keys: list[tuple[str, int]] | None = None) -> list[dict
     """Meetings (A) and sessions (B) that have adopted items, each with its adopted items as a
     tree in document order. `keys` = [(part, number)] restricts; None means every meeting.
     Drafts are never returned."""
-    meetings = Meeting.objects.order_by("part", "number")
-    items = Item.objects.filter(status=Status.ADOPTED.value).select_related("meeting")
+    meetings = Meeting.objects.exclude(part="S").order_by("part", "number")
+    items = Item.objects.filter(status=Status.ADOPTED.value).exclude(part="S")
+    items = items.select_related("meeting")
     if keys is not None:
         wanted = Q(pk__in=[])
         for part, number in keys:
@@ -320,9 +383,11 @@ def publication_assignments(
     """(theme, adopted item) pairs for the thematic index, with the item's citation cells.
 
     Suggested assignments are not reviewed and never published (default `origins`)."""
-    qs = Assignment.objects.filter(
-        item__status=Status.ADOPTED.value, origin__in=list(origins)
-    ).select_related("item", "item__meeting", "theme", "theme__parent")
+    qs = (
+        Assignment.objects.filter(item__status=Status.ADOPTED.value, origin__in=list(origins))
+        .exclude(item__part="S")  # documents cited by symbol are not in the compendium
+        .select_related("item", "item__meeting", "theme", "theme__parent")
+    )
     if keys is not None:
         wanted = Q(pk__in=[])
         for part, number in keys:
@@ -426,7 +491,13 @@ def collection_summary() -> dict:
         n_drafts=Count("items", filter=Q(items__status=Status.DRAFT.value)),
     ).order_by("part", "number")
     rows = []
+    documents_by_symbol = {"items": 0, "top_level": 0, "documents": 0}
     for m in meetings:
+        if m.part == "S":  # documents cited by their symbol are not meetings of the WG/COP
+            documents_by_symbol["items"] += m.n_items
+            documents_by_symbol["top_level"] += m.n_top
+            documents_by_symbol["documents"] += 1
+            continue
         row = _meeting_head(m)
         row.update(items=m.n_items, top_level=m.n_top, drafts=m.n_drafts)
         rows.append(row)
@@ -443,6 +514,7 @@ def collection_summary() -> dict:
         }
     return {
         "parts": parts,
+        "other_documents": documents_by_symbol,
         "meetings": rows,
         "latest": latest,
         "documents": Document.objects.count(),

@@ -68,10 +68,18 @@ def _ordinal(n: int, width: int) -> str:
 
 
 def sort_key(ref: Ref) -> str:
-    """A string that orders items in document order under plain text comparison, whatever
-    the size of the meeting, session or paragraph numbers."""
+    """A string that orders items in document order under plain text comparison.
+
+    Meetings up to 999 keep their three digits and paragraph numbers up to 9999 their
+    four; larger ones sort after them (see `_ordinal`). A symbol reference sorts by its
+    symbol (`SA/RES/80/228.…`).
+    """
     segs = ".".join(f"{k}{_ordinal(n, 4)}{s:<6}" for k, n, s in ref.sort_key()[2])
-    return f"{ref.part}{_ordinal(ref.meeting, 3)}.{segs}"
+    if ref.symbol:
+        return f"{ref.part}{ref.symbol}.{segs}"
+    n = ref.meeting
+    number = f"{n:03d}" if n < 1000 else f"~{len(str(n))}{n}"
+    return f"{ref.part}{number}.{segs}"
 
 
 def save_document(
@@ -184,7 +192,20 @@ def _save_meetings(doc: Document, parsed: ParsedDocument) -> None:
             meeting.save()
 
 
-def _meeting_for(ref: Ref) -> Meeting:
+def _meeting_for(ref: Ref, parsed: ParsedDocument | None = None) -> Meeting:
+    if ref.symbol:  # a document cited by its symbol: one pseudo-meeting per symbol (part S)
+        meeting = Meeting.objects.filter(part=Part.S.value, report_symbol=ref.symbol).first()
+        if meeting is None:
+            last = Meeting.objects.filter(part=Part.S.value).order_by("-number").first()
+            meeting = Meeting.objects.create(
+                part=Part.S.value,
+                number=(last.number + 1) if last else 1,
+                title=ref.symbol[:200],
+                report_symbol=ref.symbol,
+                start_date=parsed.start_date if parsed else None,
+                end_date=parsed.end_date if parsed else None,
+            )
+        return meeting
     meeting, _ = Meeting.objects.get_or_create(
         part=ref.part.value,
         number=ref.meeting,
@@ -197,13 +218,14 @@ def _meeting_for(ref: Ref) -> Meeting:
 
 _ITEM_FIELDS = (
     "kind", "section", "instrument", "symbol", "report_paragraph", "recommendation_number",
-    "text", "raw_text", "line",
+    "text", "raw_text", "line", "recommending_states", "response",
 )  # fmt: skip
 
 
-def _item_values(p: ParsedItem) -> dict:
+def _item_values(p: ParsedItem, language: str) -> dict:
     values = {f: getattr(p, f) for f in _ITEM_FIELDS}
     values["kind"] = p.kind.value
+    values["language"] = p.language or language
     return values
 
 
@@ -223,13 +245,14 @@ def _save_items(doc: Document, parsed: ParsedDocument, res: SaveResult) -> None:
                 or Item.objects.filter(ref=str(p.ref.parent), status=p.status.value).first()
             )
         item = Item.objects.filter(ref=key[0], status=key[1]).first()
-        values = _item_values(p)
+        values = _item_values(p, parsed.language)
+        language = values["language"]
         if item is None:
             item = Item.objects.create(
                 ref=key[0],
                 status=key[1],
                 part=p.ref.part.value,
-                meeting=_meeting_for(p.ref),
+                meeting=_meeting_for(p.ref, parsed),
                 number=p.ref.number,
                 sub=p.ref.sub,
                 sort_key=sort_key(p.ref),
@@ -248,6 +271,8 @@ def _save_items(doc: Document, parsed: ParsedDocument, res: SaveResult) -> None:
                 res.items_updated += 1
             else:
                 res.items_unchanged += 1
+        elif item.language != language:
+            res.items_unchanged += 1  # another language version of the same item
         else:
             _add_second_reading(doc, item, p, res)
         by_key[key] = item
@@ -259,7 +284,8 @@ def _save_items(doc: Document, parsed: ParsedDocument, res: SaveResult) -> None:
                 "line": p.line,
                 "raw_text": p.raw_text,
                 "text": p.text,
-                "agrees": text_key(item.text) == text_key(p.text),
+                "agrees": item.language != language or text_key(item.text) == text_key(p.text),
+                "language": language,
             },
         )
         res.sources_added += int(created)
@@ -303,6 +329,7 @@ def _remove_vanished_items(doc: Document, seen: set[int], res: SaveResult) -> No
         if other is not None:  # another document still has it: it becomes the primary source
             item.document = other.document
             item.text, item.raw_text, item.line = other.text, other.raw_text, other.line
+            item.language = other.language or other.document.language
             item.save()
             continue
         item.delete()

@@ -33,6 +33,12 @@ LABELS = {
     "revises": gettext_noop("revises"),
     "related": gettext_noop("related"),
     "unrelated": gettext_noop("unrelated"),
+    "restated_later": gettext_noop("restated later"),
+    "revised_later": gettext_noop("revised later"),
+    # time order of a related item
+    "earlier": gettext_noop("earlier"),
+    "later": gettext_noop("later"),
+    "same meeting": gettext_noop("same meeting"),
     # uptake of a recommendation
     "taken up": gettext_noop("taken up"),
     "not taken up": gettext_noop("not taken up"),

@@ -50,6 +50,10 @@ class ItemOut(Schema):
     themes: list[str]
     source_file: str
     line: int | None
+    language: str
+    document_kind: str
+    recommending_states: list[str]
+    response: str | None
 
 
 class ItemPage(Schema):
@@ -151,6 +155,14 @@ class SearchHit(Schema):
     symbol: str | None
     themes: list[str]
     citation: str
+    language: str = "fr"  # the language of the item's text
+    match: str | None = None  # "words" (holds query words) or "meaning" (similar meaning)
+    similarity: float | None = None  # cosine of the query and the item (semantic search)
+
+
+class SearchSuggestions(Schema):
+    themes: list[str] = []  # themes whose labels share a word with the query
+    query: str | None = None  # the query with its misspelt words corrected
 
 
 class SearchOut(Schema):
@@ -160,6 +172,10 @@ class SearchOut(Schema):
     offset: int
     hits: list[SearchHit]
     facets: dict[str, list[FacetValue]]
+    corrections: dict[str, str] = {}  # misspelt query word → the indexed word it matched
+    semantic: bool = False  # the ranking also used the texts' meaning (cross-lingual)
+    lexical_total: int = 0  # results holding a query word; the others match by meaning
+    suggestions: SearchSuggestions | None = None  # given when few results hold query words
 
 
 class ItemFilters(Schema):
@@ -248,8 +264,12 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ):
-    """French-aware search: accents and case ignored, stemmed, phrases in quotes, AND/OR/NOT.
-    Snippets are HTML with `<mark>` around the matches."""
+    """Ranked search: every word counts (items with more of the words rank higher; one
+    missing word never empties the result), French-aware (accents and case ignored,
+    stemmed); "phrases" in quotes, AND, OR, NOT/-word and prefix* keep their exact meaning.
+    With semantic search on, items of similar meaning are found too, in any query language
+    (`match`: "meaning"). Snippets are HTML with `<mark>` around the matched words;
+    `corrections` maps misspelt words to the indexed words they matched."""
     filters = {
         "part": part, "meeting": meeting, "year": year, "theme": theme,
         "addressee": addressee, "strength": strength,
@@ -269,6 +289,10 @@ def search(
         "offset": offset,
         "hits": res.hits,
         "facets": res.facets,
+        "corrections": res.corrections,
+        "semantic": res.semantic,
+        "lexical_total": res.lexical_total,
+        "suggestions": res.suggestions or None,
     }
 
 
@@ -290,6 +314,8 @@ class RelatedOut(Schema):
     ref: str
     score: float
     relation: str
+    time: str | None = None  # "earlier" / "later" / "same meeting" than the item
+    year: int | None = None
     cosine: float
     shared: float
     text: str
@@ -464,3 +490,24 @@ def item_draft_fate(request: HttpRequest, ref: str, scope: str = "meeting"):
 from recueil.web.api_review import router as review_router  # noqa: E402
 
 api.add_router("/", review_router)
+
+from recueil.web.api_analytics import router as analytics_router  # noqa: E402
+
+api.add_router("/", analytics_router)
+
+# Items cited by a symbol hold slashes (`A/RES/80/228:op.5.b`): their route takes the rest
+# of the path, and comes after every other /items/… route so it never shadows them.
+from ninja import Router  # noqa: E402
+
+symbol_router = Router()
+
+
+@symbol_router.get(
+    "/items/{path:ref}", response=ItemDetail, summary="One item cited by its document's symbol"
+)
+def get_symbol_item(request: HttpRequest, ref: str, status: str = "adopted"):
+    """`ref` as `A/RES/80/228:op.5.b`, `A/HRC/28/4:145.12` (see docs/documents.md)."""
+    return get_item(request, ref, status)
+
+
+api.add_router("/", symbol_router)

