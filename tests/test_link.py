@@ -425,3 +425,27 @@ def test_the_index_follows_ingestion_and_item_edits(fresh_store):
     fresh_store.run(edit)
     rows = fresh_store.run(precedent, "coopération consulaire renforcée entièrement nouveau", 1)
     assert rows[0]["ref"] == target["ref"]
+
+
+def test_the_link_index_is_saved_once_then_memory_mapped_by_a_new_process(
+    corpus_store_copy, monkeypatch
+):
+    from recueil.link import similar
+
+    store = corpus_store_copy
+    monkeypatch.setattr(similar, "FILE_CACHE_MIN_ITEMS", 0)  # the corpus is small
+    built = store.run(related, "A:I.22")
+    path = similar._cache_file(store.alias)
+    assert path.is_dir() and (path / "indices.npy").exists()
+    similar._cache.clear()  # what a new process starts with
+    cat = store.run(similar.catalog)
+    assert isinstance(cat.index.indices.base, np.memmap)  # mapped, not read
+    assert isinstance(cat.sorted_refs.base, np.memmap)
+    assert store.run(related, "A:I.22") == built
+    # citations are found by binary search: A:I.2 and its subparagraphs, never A:I.20
+    found = {cat.ref(p) for p in cat.positions("A:I.2", prefix=True)}
+    assert "A:I.2" in found and "A:I.20" not in found
+    assert all(r == "A:I.2" or r.startswith("A:I.2.") for r in found)
+    assert {cat.ref(p) for p in cat.with_prefix("B:VI.")} == {
+        r for r in (cat.ref(p) for p in range(len(cat.ids))) if r.startswith("B:VI.")
+    }

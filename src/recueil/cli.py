@@ -494,7 +494,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 @click.option("--train/--no-train", "train_first", default=True, show_default=True,
               help="Train the theme suggester in the background when none exists yet.")  # fmt: skip
 def serve(db, host, port, threads, workers, corpus, train_first) -> None:
-    """Serve the web app and REST API (waitress WSGI server) on HOST:PORT.
+    """Serve the web app and REST API (gunicorn WSGI server) on HOST:PORT.
 
     Migrates the database and, when it holds no document yet, ingests the bundled corpus.
     """
@@ -538,55 +538,10 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
 
 
 def _serve_wsgi(application, host: str, port: int, *, threads: int, workers: int) -> None:
-    """Waitress on one listening socket, in `workers` forked processes (one GIL per core).
+    """gunicorn (pre-fork master, `workers` processes × `threads`); waitress without fork."""
+    from recueil.web.server import serve as serve_app
 
-    Search is CPU-bound Python; one process serialises it, so on a multi-core machine the
-    socket is bound once and each forked child runs its own waitress on it.
-    """
-    import contextlib
-    import os
-    import signal
-    import socket
-
-    from waitress import serve as waitress_serve
-
-    if workers == 1:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="recueil")
-        return
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.create_server((host.strip("[]"), port), family=family, backlog=1024)
-    from django.db import connections
-
-    connections.close_all()  # each child opens its own database connections
-    children: list[int] = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # child
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            try:
-                waitress_serve(application, sockets=[sock], threads=threads, ident="recueil")
-            finally:
-                os._exit(0)
-        children.append(pid)
-
-    def stop(signum, frame) -> None:
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for child in children:
-        while True:
-            try:
-                os.waitpid(child, 0)
-                break
-            except InterruptedError:
-                continue
-            except ChildProcessError:
-                break
-    sock.close()
+    serve_app(application, host, port, threads=threads, workers=workers)
 
 
 # --- Agreed language and lineage (issue 6: recueil.link) ----------------------------------

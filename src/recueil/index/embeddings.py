@@ -31,7 +31,9 @@ class Embedder:
     def __init__(self, cache_path: Path | None = None) -> None:
         self.cache_path = cache_path
         self.cache: dict[str, np.ndarray] = {}
+        self.loaded_mtime: float | None = None
         if cache_path and cache_path.exists():
+            self.loaded_mtime = cache_path.stat().st_mtime
             with np.load(cache_path) as data:
                 self.cache = {k: data[k] for k in data.files}
 
@@ -82,6 +84,7 @@ class Embedder:
             tmp = self.cache_path.with_suffix(".tmp.npz")
             np.savez(tmp, **self.cache)
             tmp.replace(self.cache_path)
+            self.loaded_mtime = self.cache_path.stat().st_mtime
 
 
 _shared: Embedder | None = None
@@ -96,8 +99,14 @@ def shared_embedder() -> Embedder:
 
 
 def use_cache_file(path: Path) -> Embedder:
-    """Load (or start) the on-disk vector cache and make it the shared one."""
+    """Load (or start) the on-disk vector cache and make it the shared one; a no-op when
+    that file is already the shared cache and unchanged on disk (vectors are read once
+    per process, never recomputed for a text already encoded)."""
     global _shared
+    if _shared is not None and _shared.cache_path == path:
+        mtime = path.stat().st_mtime if path.exists() else None
+        if mtime is None or mtime == _shared.loaded_mtime:
+            return _shared
     emb = Embedder(path)
     if _shared is not None:
         emb.cache = {**_shared.cache, **emb.cache}

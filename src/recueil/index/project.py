@@ -8,7 +8,9 @@ training data, so a change to any assignment, text or theme triggers a retrain.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import json
 import pickle
 import time
 from dataclasses import dataclass
@@ -73,8 +75,38 @@ class Model:
 
 
 def _fingerprint(ts: TrainingSet, config: dict[str, Any]) -> str:
+    """What a model was trained from: the vocabulary and the *indexed* items (texts and
+    themes). Items awaiting themes are not training data: a new one changes nothing here,
+    so it never forces a retrain before its suggestions can be shown."""
+    payload = {
+        "themes": [[t.label, t.parent, t.scope_note] for t in ts.vocabulary.themes],
+        "docs": [[d.ref, d.full_text, sorted(d.themes)] for d in ts.indexed()],
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     extra = repr(sorted(config.items())) + _code_version()
-    return hashlib.sha256((ts.fingerprint() + extra).encode()).hexdigest()
+    return hashlib.sha256((blob + extra).encode()).hexdigest()
+
+
+def training_version() -> str:
+    """A cheap marker of the training data (run through `store.run`): a few aggregates
+    over assignments, themes and documents, no text read. When it has not moved, the model
+    this process already holds is still the right one (see `load_model`)."""
+    from django.db.models import Count, Max, Sum
+
+    from recueil.index.corpus import TRAINING_ORIGINS
+    from recueil.store.models import Assignment, Document
+    from recueil.store.models import Theme as ThemeRow
+
+    a = Assignment.objects.filter(origin__in=TRAINING_ORIGINS).aggregate(
+        n=Count("id"), top=Max("id"), themes=Sum("theme_id"), items=Sum("item_id")
+    )
+    t = ThemeRow.objects.aggregate(n=Count("id"), at=Max("updated_at"), top=Max("id"))
+    d = Document.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    return repr((sorted(a.items()), sorted(t.items()), sorted(d.items())))
+
+
+# (model directory, config) → (training_version, model): one load per process and data.
+_loaded: dict[tuple[str, str], tuple[str, Model]] = {}
 
 
 @contextlib.contextmanager
@@ -149,8 +181,22 @@ def _embed_unindexed(suggester: Suggester, ts: TrainingSet) -> None:
 
 
 def load_model(store, config: dict[str, Any] | None = None, *, retrain: bool = True) -> Model:
-    """The model for the store's current training data; retrained if that data changed."""
+    """The model for the store's current training data; retrained if that data changed.
+
+    Held per process: while `training_version` has not moved, the model already loaded is
+    returned without reading the training set or the model file again."""
     config = config or default_config()
+    key = (str(model_dir(store)), repr(sorted(config.items())))
+    version = store.run(training_version)
+    held = _loaded.get(key)
+    if held is not None and held[0] == version:
+        return dataclasses.replace(held[1], retrained=False)  # this call trained nothing
+    model = _load_model(store, config, retrain=retrain)
+    _loaded[key] = (version, model)
+    return model
+
+
+def _load_model(store, config: dict[str, Any], *, retrain: bool) -> Model:
     ts = store.run(load_training_set)
     fp = _fingerprint(ts, config)
     directory = model_dir(store)
@@ -170,13 +216,15 @@ def load_model(store, config: dict[str, Any] | None = None, *, retrain: bool = T
 
 
 def docs_for(store, refs: list[str] | None = None, *, unindexed: bool = False) -> list[Doc]:
+    """The adopted items `refs` as suggesters see them (only those rows are read), or with
+    `unindexed` every adopted item awaiting themes."""
     from recueil.model import Ref
     from recueil.store.queries import NotFound
 
-    ts = store.run(load_training_set)
     if unindexed:
-        return [d for d in ts.docs if not d.themes]
-    by_ref = {d.ref: d for d in ts.docs}
+        return [d for d in store.run(load_training_set).docs if not d.themes]
+    keys = [str(Ref.parse(r)) for r in refs or []]
+    by_ref = store.run(_docs_by_ref, keys)
     out = []
     for r in refs or []:
         key = str(Ref.parse(r))
@@ -184,6 +232,28 @@ def docs_for(store, refs: list[str] | None = None, *, unindexed: bool = False) -
             raise NotFound(f"no adopted item {key}")
         out.append(by_ref[key])
     return out
+
+
+def _docs_by_ref(keys: list[str]) -> dict[str, Doc]:
+    """Like `load_training_set`'s records, for a few adopted items only."""
+    from recueil.index.corpus import TRAINING_ORIGINS
+    from recueil.model import Status
+    from recueil.store.models import Assignment, Item
+
+    rows = list(
+        Item.objects.filter(status=Status.ADOPTED.value, ref__in=keys).values_list(
+            "id", "ref", "text", "parent__text"
+        )
+    )
+    labels: dict[int, set[str]] = {}
+    for item_id, label in Assignment.objects.filter(
+        item_id__in=[r[0] for r in rows], origin__in=TRAINING_ORIGINS, theme__retired=False
+    ).values_list("item_id", "theme__label"):
+        labels.setdefault(item_id, set()).add(label)
+    return {
+        ref: Doc(ref, text, frozenset(labels.get(pk, ())), parent_text or "")
+        for pk, ref, text, parent_text in rows
+    }
 
 
 def suggest(

@@ -34,16 +34,21 @@ class ModelCache:
         self._lock = threading.Lock()
         self._models: dict[str, project.Model] = {}
         self._training: set[str] = set()
+        self._versions: dict[str, str] = {}  # alias → training_version of its fresh model
 
     def get(self, store, *, block: bool = False) -> tuple[project.Model, bool]:
         """(model, fresh): the model for the store's current data if there is one, else the
         newest older model (fresh False) while a retrain runs in the background. With no
         model at all: train now if `block`, else start training and raise ModelNotReady."""
         config = project.default_config()
+        current = self._models.get(store.alias)
+        version = store.run(project.training_version)  # a few aggregates, no text read
+        if current is not None and self._versions.get(store.alias) == version:
+            return current, True
         ts = store.run(load_training_set)
         fp = project._fingerprint(ts, config)
-        current = self._models.get(store.alias)
         if current is not None and current.fingerprint == fp:
+            self._versions[store.alias] = version
             return current, True
         try:
             model = project.load_model(store, config, retrain=False)
@@ -51,6 +56,7 @@ class ModelCache:
             model = None
         if model is not None:
             self._models[store.alias] = model
+            self._versions[store.alias] = version
             return model, True
         stale = current or _newest_model(project.model_dir(store))
         if stale is None:  # nothing to serve yet

@@ -3,12 +3,14 @@
 Features are content-word stems and stem bigrams (see `text.terms`), hashed into a fixed
 space (no vocabulary to store); postings are held column-wise (feature → documents) in
 numpy arrays, so a query costs the postings of its own features, not the collection size.
+Saved as a folder of .npy files that every process memory-maps (no load time, one copy).
 """
 
 from __future__ import annotations
 
 import array
 import math
+import shutil
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -109,38 +111,71 @@ class TermIndex:
         limit: int,
         *,
         allowed: np.ndarray | None = None,
+        exclude: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Positions and approximate scores of the `limit` best documents for a weighted
-        query (see `weigh`), visiting only the postings of the query's selective features."""
+        query (see `weigh`), visiting only the postings of the query's selective features:
+        the work is that of those postings, never of the collection size. `allowed` is a
+        mask over positions (read only at the candidates), `exclude` a few positions."""
         if not query or self.n == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         feats = sorted(query, key=lambda f: self.df[f])
         cap = max(1, int(self.n * MAX_DF_SHARE))
         chosen = [f for i, f in enumerate(feats) if i < MIN_QUERY_FEATURES or self.df[f] <= cap]
-        scores = np.zeros(self.n, dtype=np.float32)
+        positions, weights = [], []
         for f in chosen:
-            s, e = self.indptr[f], self.indptr[f + 1]
+            s, e = int(self.indptr[f]), int(self.indptr[f + 1])
             if s != e:
-                scores[self.indices[s:e]] += self.data[s:e] * np.float32(query[f])
+                positions.append(np.asarray(self.indices[s:e]))
+                weights.append(np.asarray(self.data[s:e]) * np.float32(query[f]))
+        if not positions:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        pos = np.concatenate(positions)
+        docs, inverse = np.unique(pos, return_inverse=True)
+        scores = np.bincount(inverse, weights=np.concatenate(weights)).astype(np.float32)
+        keep = scores > 0
         if allowed is not None:
-            scores[~allowed] = 0.0
-        k = min(limit, self.n)
-        top = np.argpartition(-scores, k - 1)[:k] if k < self.n else np.arange(self.n)
-        top = top[scores[top] > 0]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return top, scores[top]
+            keep &= np.asarray(allowed[docs], dtype=bool)
+        if exclude is not None and len(exclude):
+            keep &= ~np.isin(docs, exclude)
+        docs, scores = docs[keep], scores[keep]
+        k = min(limit, len(docs))
+        if k == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(docs) else np.arange(len(docs))
+        # best first; ties in position order, as a full scan would give them
+        top = top[np.lexsort((docs[top], -scores[top]))]
+        return docs[top].astype(np.int64), scores[top]
 
     def save(self, path: Path, **meta: np.ndarray) -> None:
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(
-            tmp, indptr=self.indptr, indices=self.indices, data=self.data, df=self.df,
-            n=np.array(self.n), **meta,
-        )  # fmt: skip
-        tmp.replace(path)
+        """Write the index (and `meta` arrays) as a folder of .npy files, replaced at once;
+        `load` maps them into memory instead of reading them."""
+        tmp = path.with_name(path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        arrays = {"indptr": self.indptr, "indices": self.indices, "data": self.data,
+                  "df": self.df, "idf": self.idf, "n": np.array(self.n)}  # fmt: skip
+        for name, value in {**arrays, **meta}.items():
+            np.save(tmp / f"{name}.npy", np.asarray(value), allow_pickle=False)
+        old = path.with_name(path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if path.exists():
+            path.rename(old)
+        tmp.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
 
     @classmethod
     def load(cls, path: Path) -> tuple[TermIndex, dict[str, np.ndarray]]:
-        with np.load(path, allow_pickle=False) as z:
-            idx = cls(z["indptr"], z["indices"], z["data"], z["df"], int(z["n"]))
-            meta = {k: z[k] for k in z.files if k not in {"indptr", "indices", "data", "df", "n"}}
-        return idx, meta
+        """Memory-map a saved index: constant time whatever its size (pages are read as
+        queries touch them, and shared by every process that maps the same files)."""
+        if not path.is_dir():
+            raise FileNotFoundError(path)
+        arrays = {  # plain ndarray views of the maps: numpy.memmap indexing is slow Python
+            p.stem: np.asarray(np.load(p, mmap_mode="r", allow_pickle=False))
+            for p in path.glob("*.npy")
+        }
+        idx = cls(arrays.pop("indptr"), arrays.pop("indices"), arrays.pop("data"),
+                  arrays.pop("df"), int(arrays.pop("n")))  # fmt: skip
+        if "idf" in arrays:
+            idx.__dict__["_idf"] = arrays.pop("idf")
+        return idx, arrays

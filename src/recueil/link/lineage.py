@@ -101,7 +101,7 @@ def _later_sessions_mask(meeting: Meeting, cat) -> np.ndarray:
         sessions = sessions.filter(start_date__gt=meeting.start_date)
     allowed = np.zeros(len(cat.ids), dtype=bool)
     for s in sessions:
-        allowed |= np.char.startswith(cat.refs, f"B:{s.roman}.")
+        allowed[cat.with_prefix(f"B:{s.roman}.")] = True
     return allowed & cat.mask()
 
 

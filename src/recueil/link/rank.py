@@ -24,12 +24,17 @@ def vector(text: str, index: TermIndex) -> dict[int, float]:
 
 
 def candidates(
-    text: str, index: TermIndex, fetch: Fetch, n: int, allowed: np.ndarray | None = None
+    text: str,
+    index: TermIndex,
+    fetch: Fetch,
+    n: int,
+    allowed: np.ndarray | None = None,
+    exclude: np.ndarray | None = None,
 ) -> list[dict]:
     """The `n` best index candidates for `text`, each {"pos", "cosine", "ratio", "shared",
     "text"} with the exact cosine and the word overlap (see compare.Overlap)."""
     q = vector(text, index)
-    pos, _ = index.search(q, n, allowed=allowed)
+    pos, _ = index.search(q, n, allowed=allowed, exclude=exclude)
     if not len(pos):
         return []
     positions = [int(p) for p in pos]

@@ -8,7 +8,9 @@ the few candidates are then compared word by word (`link.compare`).
 
 from __future__ import annotations
 
+import array
 import re
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,25 +41,77 @@ FILE_CACHE_MIN_ITEMS = 2000  # below this, building in memory is faster than rea
 CANDIDATES = 60  # index candidates compared word by word per query
 
 
+STATUSES = tuple(s.value for s in Status)
+PARTS = ("A", "B")
+
+
 @dataclass
 class Catalog:
-    """The index of one database at one fingerprint, with what each position stands for."""
+    """The index of one database at one fingerprint, with what each position stands for.
+
+    Arrays are memory-mapped from the cache folder when one exists: nothing is read at
+    load time. Statuses and parts are small codes, refs UTF-8 bytes with a sorted copy
+    (`sorted_refs`, positions `ref_order`) for O(log n) lookups by citation.
+    """
 
     index: TermIndex
     ids: np.ndarray  # item primary keys, by position
-    refs: np.ndarray  # str
-    statuses: np.ndarray  # str
-    parts: np.ndarray  # "A" / "B"
+    refs: np.ndarray  # bytes (UTF-8)
+    status_codes: np.ndarray  # uint8 index into STATUSES
+    part_codes: np.ndarray  # uint8 index into PARTS
+    sorted_refs: np.ndarray  # refs, sorted
+    ref_order: np.ndarray  # positions of sorted_refs
     dates: np.ndarray  # meeting start date as YYYYMMDD (0: unknown)
     fingerprint: str
 
+    def __post_init__(self) -> None:
+        self._masks: dict[tuple, np.ndarray] = {}
+
+    def ref(self, pos: int) -> str:
+        return bytes(self.refs[pos]).decode("utf-8")
+
+    def status(self, pos: int) -> str:
+        return STATUSES[int(self.status_codes[pos])]
+
     def mask(self, *, status: str | None = Status.ADOPTED.value, part: str | None = None):
-        allowed = np.ones(len(self.ids), dtype=bool)
-        if status:
-            allowed &= self.statuses == status
-        if part:
-            allowed &= self.parts == part.upper()
-        return allowed
+        """Allowed positions (computed once per process and filter, then shared)."""
+        key = (status, part.upper() if part else None)
+        cached = self._masks.get(key)
+        if cached is None:
+            cached = np.ones(len(self.ids), dtype=bool)
+            if status:
+                cached &= self.status_codes == _code(STATUSES, status)
+            if part:
+                cached &= self.part_codes == _code(PARTS, part.upper())
+            self._masks[key] = cached
+        return cached
+
+    def positions(self, ref: str, *, prefix: bool = False) -> np.ndarray:
+        """Positions of the items cited `ref` (and, with `prefix`, of its subparagraphs
+        `ref.…`), by binary search in the sorted refs."""
+        key = ref.encode("utf-8")
+        lo = np.searchsorted(self.sorted_refs, key, side="left")
+        hi = np.searchsorted(self.sorted_refs, key + (b"/" if prefix else b""), side="right")
+        found = np.asarray(self.ref_order[lo:hi])
+        if prefix:  # [key, key + "/") also holds "A:I.1" → "A:I.10": keep key and "key."
+            keep = [bytes(self.refs[p]) == key or bytes(self.refs[p]).startswith(key + b".")
+                    for p in found]  # fmt: skip
+            found = found[np.array(keep, dtype=bool)] if len(found) else found
+        return found
+
+    def with_prefix(self, prefix: str) -> np.ndarray:
+        """Positions of the refs starting with `prefix` (e.g. "B:VI."), by binary search."""
+        key = prefix.encode("utf-8")
+        if not key:
+            return np.arange(len(self.ids))
+        upper = key[:-1] + bytes([key[-1] + 1]) if key[-1] < 255 else key + b"\xff"
+        lo = np.searchsorted(self.sorted_refs, key, side="left")
+        hi = np.searchsorted(self.sorted_refs, upper, side="left")
+        return np.asarray(self.ref_order[lo:hi])
+
+
+def _code(values: tuple[str, ...], value: str) -> int:
+    return values.index(value) if value in values else 255
 
 
 _cache: dict[str, Catalog] = {}
@@ -65,42 +119,69 @@ _lock = threading.Lock()
 
 
 def fingerprint() -> str:
-    """Cheap (no full scan) and changes whenever ingestion adds, removes or edits items:
-    an edited file bumps its document's `updated_at`. Item edits made in this process by
-    other means (the admin) drop the cache through the signal handlers below."""
-    items = Item.objects.aggregate(n=Count("id"), top=Max("id"))
+    """Cheap (index lookups only, no count over the items) and changes whenever ingestion
+    adds or edits items: an edited file bumps its document's `updated_at`, a new item a new
+    maximum id. Items deleted elsewhere only leave dead positions, skipped when their text
+    is fetched. Edits in this process by other means (the admin) drop the cache through the
+    signal handlers below."""
+    items = Item.objects.aggregate(top=Max("id"))
     docs = Document.objects.aggregate(n=Count("id"), at=Max("updated_at"))
-    return f"{items['n']}:{items['top']}:{docs['n']}:{docs['at']}"
+    return f"{items['top']}:{docs['n']}:{docs['at']}"
+
+
+def _key(alias: str) -> str:
+    """Replicas share their primary's index (same rows, same file)."""
+    from recueil.store.routing import primary_of
+
+    return primary_of(alias)
 
 
 def invalidate(alias: str | None = None) -> None:
     """Forget the index of a database (memory and cache file): it is rebuilt on next use."""
-    alias = alias or current_alias()
+    alias = _key(alias or current_alias())
     with _lock:
         _cache.pop(alias, None)
         path = _cache_file(alias)
         if path is not None:
-            path.unlink(missing_ok=True)
+            shutil.rmtree(path, ignore_errors=True)
+            path.with_suffix(".npz").unlink(missing_ok=True)  # the former single-file cache
 
 
 @receiver(post_save, sender=Item, dispatch_uid="recueil.link.item_saved")
 @receiver(post_delete, sender=Item, dispatch_uid="recueil.link.item_deleted")
 def _item_changed(sender, instance, using=None, **kwargs) -> None:
-    if using in _cache or (using and _cache_file(using) and _cache_file(using).exists()):
-        invalidate(using)
+    key = _key(using) if using else None
+    if key in _cache or (key and _cache_file(key) and _cache_file(key).exists()):
+        invalidate(key)
 
 
 def _cache_file(alias: str) -> Path | None:
+    """`<db>.links/` beside a SQLite file; for PostgreSQL, a folder in the user data
+    directory named after the server and database."""
     cfg = connections.settings.get(alias)
-    if not cfg or not cfg["ENGINE"].endswith("sqlite3"):
+    if not cfg:
         return None
-    return Path(cfg["NAME"] + ".links.npz")
+    if cfg["ENGINE"].endswith("sqlite3"):
+        return Path(cfg["NAME"] + ".links")
+    if cfg["ENGINE"].endswith("postgresql"):
+        import hashlib
+
+        from platformdirs import user_data_dir
+
+        where = f"{cfg.get('HOST')}:{cfg.get('PORT')}/{cfg['NAME']}"
+        key = hashlib.sha1(where.encode()).hexdigest()[:16]
+        return Path(user_data_dir("recueil", appauthor=False)) / "links" / f"{key}.links"
+    return None
 
 
 def catalog() -> Catalog:
-    """The index of the current database, from memory, the cache file, or built afresh."""
-    alias = current_alias()
+    """The index of the current database, from memory, the cache folder (memory-mapped),
+    or built afresh (and saved)."""
+    alias = _key(current_alias())
     fp = fingerprint()
+    cached = _cache.get(alias)
+    if cached is not None and cached.fingerprint == fp:
+        return cached
     with _lock:
         cached = _cache.get(alias)
         if cached is not None and cached.fingerprint == fp:
@@ -110,35 +191,39 @@ def catalog() -> Catalog:
         if cat is None:
             cat = _build(fp)
             if path and len(cat.ids) >= FILE_CACHE_MIN_ITEMS:
+                path.parent.mkdir(parents=True, exist_ok=True)
                 cat.index.save(
-                    path, ids=cat.ids, refs=cat.refs, statuses=cat.statuses, parts=cat.parts,
-                    dates=cat.dates, fingerprint=np.array(fp),
+                    path, ids=cat.ids, refs=cat.refs, status_codes=cat.status_codes,
+                    part_codes=cat.part_codes, sorted_refs=cat.sorted_refs,
+                    ref_order=cat.ref_order, dates=cat.dates, fingerprint=np.array(fp),
                 )  # fmt: skip
+                cat = _load(path, fp) or cat  # served from the mapped files from now on
         _cache[alias] = cat
         return cat
 
 
 def _load(path: Path, fp: str) -> Catalog | None:
-    if not path.exists():
+    if not path.is_dir():
         return None
     try:
         index, meta = TermIndex.load(path)
+        if str(meta["fingerprint"]) != fp:
+            return None
+        return Catalog(index, meta["ids"], meta["refs"], meta["status_codes"],
+                       meta["part_codes"], meta["sorted_refs"], meta["ref_order"],
+                       meta["dates"], fp)  # fmt: skip
     except (OSError, ValueError, KeyError):
         return None
-    if str(meta.get("fingerprint")) != fp:
-        return None
-    return Catalog(index, meta["ids"], meta["refs"], meta["statuses"], meta["parts"],
-                   meta["dates"], fp)  # fmt: skip
 
 
 def _build(fp: str) -> Catalog:
     """Index every item (streamed from the database, so a million texts never sit in
     memory at once); positions follow document order."""
-    ids: list[int] = []
-    refs: list[str] = []
-    statuses: list[str] = []
-    parts: list[str] = []
-    dates: list[int] = []
+    ids = array.array("q")
+    refs: list[bytes] = []
+    statuses = array.array("B")
+    parts = array.array("B")
+    dates = array.array("q")
 
     def analysed():
         rows = Item.objects.order_by("sort_key", "status").values_list(
@@ -146,20 +231,24 @@ def _build(fp: str) -> Catalog:
         )
         for item_id, ref, status, part, start, text in rows.iterator(chunk_size=5000):
             ids.append(item_id)
-            refs.append(ref)
-            statuses.append(status)
-            parts.append(part)
+            refs.append(ref.encode("utf-8"))
+            statuses.append(_code(STATUSES, status))
+            parts.append(_code(PARTS, part))
             dates.append(_yyyymmdd(start))
             yield features(terms(text))
 
     index = TermIndex.build(analysed())
+    ref_array = np.array(refs, dtype=f"S{max((len(r) for r in refs), default=1)}")
+    order = np.argsort(ref_array, kind="stable").astype(np.int64)
     return Catalog(
         index,
-        np.array(ids, dtype=np.int64),
-        np.array(refs, dtype=str),
-        np.array(statuses, dtype=str),
-        np.array(parts, dtype=str),
-        np.array(dates, dtype=np.int64),
+        np.frombuffer(ids, dtype=np.int64).copy(),
+        ref_array,
+        np.frombuffer(statuses, dtype=np.uint8).copy(),
+        np.frombuffer(parts, dtype=np.uint8).copy(),
+        ref_array[order],
+        order,
+        np.frombuffer(dates, dtype=np.int64).copy(),
         fp,
     )
 
@@ -185,15 +274,15 @@ def time_order(item_date: int, other_date: int) -> str | None:
 
 def _family(ref: Ref, status: str, cat: Catalog) -> np.ndarray:
     """Positions of the item itself, its ancestors and its descendants, of its status (a
-    draft's adopted namesake is another text, worth comparing)."""
-    key = str(ref)
-    out = cat.refs == key
+    draft's adopted namesake is another text, worth comparing): a few binary searches."""
+    found = [cat.positions(str(ref), prefix=True)]
     parent = ref.parent
     while parent is not None:
-        out |= cat.refs == str(parent)
+        found.append(cat.positions(str(parent)))
         parent = parent.parent
-    out |= np.char.startswith(cat.refs, key + ".")
-    return out & (cat.statuses == status)
+    positions = np.concatenate(found)
+    code = _code(STATUSES, status)
+    return positions[np.asarray(cat.status_codes[positions]) == code]
 
 
 def _fetch(cat: Catalog) -> Fetch:
@@ -205,11 +294,12 @@ def _fetch(cat: Catalog) -> Fetch:
     return fetch
 
 
-def _candidates(text: str, cat: Catalog, allowed: np.ndarray, n: int) -> list[dict]:
+def _candidates(text: str, cat: Catalog, allowed: np.ndarray, n: int,
+                exclude: np.ndarray | None = None) -> list[dict]:  # fmt: skip
     """Index candidates with their measures, each also carrying its "ref" and "status"."""
-    out = candidates(text, cat.index, _fetch(cat), n, allowed)
+    out = candidates(text, cat.index, _fetch(cat), n, allowed, exclude)
     for c in out:
-        c["ref"], c["status"] = str(cat.refs[c["pos"]]), str(cat.statuses[c["pos"]])
+        c["ref"], c["status"] = cat.ref(c["pos"]), cat.status(c["pos"])
     return out
 
 
@@ -240,10 +330,10 @@ def related(
     """
     key, text = _item_text(ref, status)
     cat = catalog()
-    allowed = cat.mask(part=part) & ~_family(key, status, cat)
-    cands = _candidates(text, cat, allowed, max(CANDIDATES, 3 * limit))
-    own = cat.dates[(cat.refs == str(key)) & (cat.statuses == status)]
-    own_date = int(own[0]) if len(own) else 0
+    family = _family(key, status, cat)
+    cands = _candidates(text, cat, cat.mask(part=part), max(CANDIDATES, 3 * limit), family)
+    own = [p for p in cat.positions(str(key)) if cat.status(p) == status]
+    own_date = int(cat.dates[own[0]]) if own else 0
     keep = ("cosine", "shared")
     out = []
     for r in rank_related(cands, limit):
@@ -371,9 +461,14 @@ def draft_fate(draft_ref: str, *, scope: str = "meeting") -> dict:
         same = [s for s in Document.objects.filter(title=draft.document.title).exclude(
             id=draft.document_id).values_list("symbol", flat=True) if s]  # fmt: skip
         if same:
-            allowed &= np.logical_or.reduce([np.char.startswith(cat.refs, f"{s}:") for s in same])
+            in_docs = np.zeros(len(cat.ids), dtype=bool)
+            for s in same:
+                in_docs[cat.with_prefix(f"{s}:")] = True
+            allowed = allowed & in_docs
     elif scope == "meeting":
-        allowed &= np.char.startswith(cat.refs, f"{key.part}:{to_roman(key.meeting)}.")
+        in_meeting = np.zeros(len(cat.ids), dtype=bool)
+        in_meeting[cat.with_prefix(f"{key.part}:{to_roman(key.meeting)}.")] = True
+        allowed = allowed & in_meeting
     out = []
     for unit in units.order_by("sort_key"):
         cands = _candidates(unit.text, cat, allowed, CANDIDATES)

@@ -29,6 +29,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
 
 from recueil.publish.model import IndexTheme, PubItem, Publication, PubMeeting
 from recueil.publish.typography import segments
@@ -86,8 +88,34 @@ class _Writer:
         self.doc = Document()
         self._bookmark_id = 0
         self.bookmarks: dict[str, str] = {}  # anchor → bookmark name
+        self._style_ids: dict[str, str | None] = {}
+        self._sect_pr = self.doc.element.body.sectPr
         self._setup_page()
         self._setup_styles()
+
+    def _style_id(self, name: str) -> str | None:
+        """A paragraph style's id, looked up once (python-docx searches styles.xml for it,
+        and for the default style, on every assignment)."""
+        if name not in self._style_ids:
+            style = self.doc.styles[name]
+            self._style_ids[name] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+        return self._style_ids[name]
+
+    def _paragraph(self, text: str | None = None, style: str | None = None) -> Paragraph:
+        """`Document.add_paragraph` in constant time: python-docx finds where a new body
+        paragraph goes by scanning the body for its final sectPr (quadratic over a long
+        document); the sectPr is kept here instead."""
+        p = OxmlElement("w:p")
+        if self._sect_pr is not None:
+            self._sect_pr.addprevious(p)
+        else:
+            self.doc.element.body.append(p)
+        paragraph = Paragraph(p, self.doc._body)
+        if text:
+            paragraph.add_run(text)
+        if style is not None:
+            p.style = self._style_id(style)
+        return paragraph
 
     # --- page and styles --------------------------------------------------------------
 
@@ -234,7 +262,7 @@ class _Writer:
         paragraph._p.append(end)
 
     def heading(self, text: str, level: int, anchor: str | None = None):
-        paragraph = self.doc.add_paragraph(style=f"Heading {level}")
+        paragraph = self._paragraph(style=f"Heading {level}")
         self._text(paragraph, text)
         if anchor:
             self._bookmark(paragraph, anchor)
@@ -245,23 +273,23 @@ class _Writer:
     def title_page(self) -> None:
         pub = self.pub
         for _ in range(6):
-            self.doc.add_paragraph()
-        kicker = self.doc.add_paragraph()
+            self._paragraph()
+        kicker = self._paragraph()
         self._text(kicker, "TRAFIC ILLICITE DE PERSONNES MIGRANTES")
-        title = self.doc.add_paragraph(style="Title")
+        title = self._paragraph(style="Title")
         self._text(title, pub.title)
-        subtitle = self.doc.add_paragraph(style="Subtitle")
+        subtitle = self._paragraph(style="Subtitle")
         self._text(subtitle, pub.subtitle)
 
     def toc(self) -> None:
         """A TOC field whose result is pre-filled with linked entries (see module doc)."""
-        heading = self.doc.add_paragraph(style="TOC Heading")
+        heading = self._paragraph(style="TOC Heading")
         heading.paragraph_format.page_break_before = True
         self._text(heading, "Table des matières")
         entries = self.pub.toc()
         self._toc_paragraphs = []
         for i, entry in enumerate(entries):
-            p = self.doc.add_paragraph(style=f"TOC {entry.level}")
+            p = self._paragraph(style=f"TOC {entry.level}")
             if i == 0:
                 for kind in ("begin", "instr", "separate"):
                     run = p.add_run()
@@ -309,11 +337,11 @@ class _Writer:
     def introduction(self) -> None:
         self.heading("Introduction", 1, "introduction")
         for text in self.pub.intro:
-            self._text(self.doc.add_paragraph(), text)
+            self._text(self._paragraph(), text)
 
     def item(self, item: PubItem, depth: int = 0) -> None:
         style = ("Recueil Item", "Recueil Subparagraph", "Recueil Subparagraph 2")[min(depth, 2)]
-        p = self.doc.add_paragraph(style=style)
+        p = self._paragraph(style=style)
         if item.margin_label:
             run = p.add_run(item.margin_label)
             run.font.size = Pt(7.5)
@@ -333,7 +361,7 @@ class _Writer:
     def meeting(self, meeting: PubMeeting) -> None:
         self.heading(meeting.heading, 3, meeting.anchor)
         if meeting.symbol and meeting.clusters:
-            self.doc.add_paragraph(meeting.symbol, style="Recueil Symbol")
+            self._paragraph(meeting.symbol, style="Recueil Symbol")
         for cluster in meeting.clusters:
             if cluster.heading:
                 self.heading(cluster.heading, 4)
@@ -343,11 +371,9 @@ class _Writer:
             h = self.heading(instrument.name, 4)
             h.alignment = WD_ALIGN_PARAGRAPH.CENTER
             if instrument.title:
-                self._text(
-                    self.doc.add_paragraph(style="Recueil Instrument Title"), instrument.title
-                )
+                self._text(self._paragraph(style="Recueil Instrument Title"), instrument.title)
             if meeting.symbol:
-                s = self.doc.add_paragraph(meeting.symbol, style="Recueil Symbol")
+                s = self._paragraph(meeting.symbol, style="Recueil Symbol")
                 s.alignment = WD_ALIGN_PARAGRAPH.CENTER
             for item in (*instrument.preamble, *instrument.operative):
                 self.item(item)
@@ -369,7 +395,7 @@ class _Writer:
 
     def _cell(self, cell, text: str | None, *, bold: bool = False, italic: bool = False) -> None:
         p = cell.paragraphs[0]
-        p.style = self.doc.styles["Recueil Index Cell"]
+        p._p.style = self._style_id("Recueil Index Cell")
         if text:
             self._text(p, text, bold=bold or None, italic=italic or None)
 
@@ -398,7 +424,7 @@ class _Writer:
             return
         self.heading(pub.INDEX_HEADING, 1, "index")
         for line in pub.index_note:
-            p = self.doc.add_paragraph(style="Recueil Index Cell")
+            p = self._paragraph(style="Recueil Index Cell")
             self._text(p, line)
         rows = sum(len(t.display_rows()) for t in pub.index)
         table = self.doc.add_table(rows=2 + rows, cols=6)
@@ -418,26 +444,37 @@ class _Writer:
             self._cell(sub.cells[i], cols[i], bold=True)
         self._repeat_header(head)
         self._repeat_header(sub)
+        # From here on rows and cells are reached through their XML elements, once each:
+        # python-docx's table.rows[r], row.cells and table.cell() recompute the grid of
+        # the whole table on every call (quadratic in the index's rows).
+        rows = list(table._tbl.tr_lst)
         r = 2
         for theme in pub.index:
-            r = self._theme(table, r, theme)
+            r = self._theme(table, rows, r, theme)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid, which LibreOffice follows
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width  # the cells, which Word follows
+        for tr in rows:  # the cells, which Word follows (a merged cell: its last column's;
+            col = 0  # the continuation of a vertical merge keeps its own, as python-docx did)
+            for tc in tr.tc_lst:
+                col += tc.grid_span
+                if tc.vMerge != "continue":
+                    tc.width = widths[col - 1]
 
-    def _theme(self, table, r: int, theme: IndexTheme) -> int:
+    def _theme(self, table, rows: list, r: int, theme: IndexTheme) -> int:
         display = theme.display_rows()
         first = r
         for _kind, part, line in display:
-            cells = table.rows[r].cells
-            trpr = table.rows[r]._tr.get_or_add_trPr()
+            tr = rows[r]
+            tcs = list(tr.tc_lst)
+            trpr = tr.get_or_add_trPr()
             cant = OxmlElement("w:cantSplit")
             cant.set(qn("w:val"), "true")
             trpr.append(cant)
             if line is None:
-                merged = cells[1].merge(cells[5])
+                for tc in tcs[2:]:  # columns 1–5 become one cell (they hold nothing yet)
+                    tr.remove(tc)
+                tcs[1].grid_span = 5
+                merged = _Cell(tcs[1], table)
                 self._cell(merged, f"Partie {part}", italic=True)
                 if part == "B":
                     self._shade(merged)
@@ -449,15 +486,18 @@ class _Writer:
                     line.paragraph,
                     line.recommendation,
                 )
-                for cell, value in zip(cells[1:], values, strict=True):
+                for tc, value in zip(tcs[1:], values, strict=True):
+                    cell = _Cell(tc, table)
                     self._cell(cell, value)
                     if line.shaded:
                         self._shade(cell)
             r += 1
-        label = table.cell(first, 0)
-        if r - 1 > first:
-            label = label.merge(table.cell(r - 1, 0))
-        self._cell(label, theme.label, bold=True)
+        label = rows[first].tc_lst[0]
+        if r - 1 > first:  # the theme's label spans its rows
+            label.vMerge = "restart"
+            for tr in rows[first + 1 : r]:
+                tr.tc_lst[0].vMerge = "continue"
+        self._cell(_Cell(label, table), theme.label, bold=True)
         return r
 
     def write(self, out: Path) -> None:

@@ -77,22 +77,6 @@ SQLITE_OPTIONS = {
 }
 
 
-class _Router:
-    """Send every query to the database opened by the caller (see `use_alias`)."""
-
-    def db_for_read(self, model, **hints):
-        return _current_alias.get()
-
-    def db_for_write(self, model, **hints):
-        return _current_alias.get()
-
-    def allow_relation(self, obj1, obj2, **hints):
-        return True
-
-    def allow_migrate(self, db, app_label, **hints):
-        return True
-
-
 def setup_django(default: dict | None = None) -> None:
     """Configure Django for the core (ORM only) unless a Django project already did.
 
@@ -138,6 +122,7 @@ def alias_for(db: str | os.PathLike | None) -> str:
             existing["ENGINE"] == cfg["ENGINE"]
             and existing["NAME"] == cfg["NAME"]
             and (existing.get("HOST", "") == cfg.get("HOST", ""))
+            and (str(existing.get("PORT", "")) == str(cfg.get("PORT", "")))
         ):
             return alias
     alias = "db_" + hashlib.sha1(repr(sorted(cfg.items())).encode()).hexdigest()[:12]
@@ -215,3 +200,8 @@ def write_transaction(alias: str):
             with conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_WRITE_LOCK])
         yield
+
+
+# The router named by the settings (kept under this name): recueil.store.routing sends the
+# reads of web requests to read replicas when RECUEIL_DB_REPLICAS names some.
+from recueil.store.routing import ReplicaRouter as _Router  # noqa: E402, F401

@@ -58,13 +58,22 @@ class SaveResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _ordinal(n: int, width: int) -> str:
+    """`n` zero-padded to `width` digits, or — for a number of any larger size — "~", its
+    digit count and its digits: sorts after every padded number and in numeric order among
+    the large ones, while keys already stored for smaller numbers stay as they were."""
+    text = str(n)
+    return text.zfill(width) if len(text) <= width else f"~{len(text):03d}{text}"
+
+
 def sort_key(ref: Ref) -> str:
     """A string that orders items in document order under plain text comparison.
 
-    Meetings up to 999 keep their three digits; larger ones sort after them. A symbol
-    reference sorts by its symbol (`SA/RES/80/228.…`).
+    Meetings up to 999 keep their three digits and paragraph numbers up to 9999 their
+    four; larger ones sort after them (see `_ordinal`). A symbol reference sorts by its
+    symbol (`SA/RES/80/228.…`).
     """
-    segs = ".".join(f"{k}{n:04d}{s:<6}" for k, n, s in ref.sort_key()[2])
+    segs = ".".join(f"{k}{_ordinal(n, 4)}{s:<6}" for k, n, s in ref.sort_key()[2])
     if ref.symbol:
         return f"{ref.part}{ref.symbol}.{segs}"
     n = ref.meeting

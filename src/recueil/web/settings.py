@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "recueil.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "recueil.web.middleware.StoreMiddleware",
+    "recueil.web.replicas.ReplicaMiddleware",  # reads to RECUEIL_DB_REPLICAS, if any
     "django.contrib.sessions.middleware.SessionMiddleware",
     "recueil.web.language.LanguageMiddleware",  # French unless chosen (issue 14)
     "django.middleware.common.CommonMiddleware",
