@@ -436,8 +436,10 @@ def unassign(ref, theme, user, db) -> None:
 @click.option("--meetings", multiple=True, metavar="SELECTION",
               help="Only these meetings/sessions: A:I-VI, B:VI, A:7, A (repeat or comma-separate). "
                    "Default: every adopted item.")  # fmt: skip
+@click.option("--statistics", is_flag=True,
+              help="Append a statistics annex (the main analyses of `recueil stats`).")
 @DB
-def publish(fmt, out, lang, meetings, db) -> None:
+def publish(fmt, out, lang, meetings, statistics, db) -> None:
     """Publish the compendium ("Recueil et index thématique") from the database.
 
     Parts A and B in chronological order and the thematic index computed from the theme
@@ -448,7 +450,9 @@ def publish(fmt, out, lang, meetings, db) -> None:
 
     store = _reader(db)
     try:
-        pub = publish_to(store, fmt, out, meetings=meetings or None, lang=lang)
+        pub = publish_to(
+            store, fmt, out, meetings=meetings or None, lang=lang, statistics=statistics
+        )
     except (SelectionError, ValueError, OSError) as exc:
         _fail(str(exc))
     counts = publication_counts(pub)

@@ -47,11 +47,17 @@ def publish(
     meetings: Sequence[str] | None = None,
     lang: str = "fr",
     generated: date | None = None,
+    statistics: bool = False,
 ) -> Publication:
-    """Build the publication from `store` and write it to `out`; returns what was written."""
+    """Build the publication from `store` and write it to `out`; returns what was written.
+    With `statistics`, a statistics annex (recueil.publish.statistics) closes it."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown publication format {fmt!r} (expected {', '.join(FORMATS)})")
     pub = build_publication(store, meetings=meetings, lang=lang, generated=generated)
+    if statistics:
+        from recueil.publish.statistics import build_statistics
+
+        pub.statistics = store.run(build_statistics, lang)
     render(pub, fmt, out)
     return pub
 

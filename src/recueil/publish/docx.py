@@ -500,12 +500,32 @@ class _Writer:
         self._cell(_Cell(label, table), theme.label, bold=True)
         return r
 
+    def statistics(self) -> None:
+        """The statistics annex as tables (no chart: recueil has no SVG-to-PNG converter)."""
+        stats = self.pub.statistics
+        if stats is None:
+            return
+        self.heading(stats.heading, 1, stats.ANCHOR)
+        self._text(self._paragraph(style="Recueil Index Cell"), stats.note)
+        for section in stats.sections:
+            self.heading(section.title, 2, section.id)
+            table = self.doc.add_table(rows=1 + len(section.rows), cols=len(section.columns))
+            table.style = self.doc.styles[INDEX_TABLE_STYLE]
+            rows = list(table._tbl.tr_lst)  # through the XML, as in index(): linear
+            for tc, name in zip(rows[0].tc_lst, section.columns, strict=True):
+                self._cell(_Cell(tc, table), str(name), bold=True)
+            self._repeat_header(table.rows[0])
+            for tr, values in zip(rows[1:], section.rows, strict=True):
+                for tc, value in zip(tr.tc_lst, values, strict=True):
+                    self._cell(_Cell(tc, table), str(value))
+
     def write(self, out: Path) -> None:
         self.title_page()
         self.toc()
         self.introduction()
         self.body()
         self.index()
+        self.statistics()
         self.fill_toc()
         props = self.doc.core_properties
         props.title = self.pub.title

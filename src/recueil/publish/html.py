@@ -61,6 +61,8 @@ def render_html(pub: Publication, *, for_print: bool = False) -> str:
         + "\n"
         + (font_faces() + "\n" + _css("print.css") if for_print else _css("screen.css"))
     )
+    if pub.statistics is not None:  # only then, so the publication without it is unchanged
+        css += "\n" + _css("statistics.css")
     context = {
         "pub": pub,
         "toc": pub.toc(),

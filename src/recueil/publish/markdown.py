@@ -95,4 +95,20 @@ def render_markdown(pub: Publication) -> str:
         for theme in pub.index:
             out += _theme_rows(theme)
         out.append("")
+    if pub.statistics is not None:
+        out += _statistics(pub.statistics)
     return "\n".join(out)
+
+
+def _statistics(stats) -> list[str]:
+    """The statistics annex as pipe tables (Markdown carries no chart)."""
+    out = [f'<a id="{stats.ANCHOR}"></a>', "", f"## {plain(stats.heading)}", ""]
+    out += [plain(stats.note), ""]
+    for section in stats.sections:
+        out += [f'<a id="{section.id}"></a>', "", f"### {plain(section.title)}", ""]
+        out.append("| " + " | ".join(_escape_cell(str(c)) for c in section.columns) + " |")
+        out.append("|" + "---|" * len(section.columns))
+        for row in section.rows:
+            out.append("| " + " | ".join(_escape_cell(str(v)) for v in row) + " |")
+        out.append("")
+    return out

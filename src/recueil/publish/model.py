@@ -154,6 +154,8 @@ class Publication:
     part_b: list[PubMeeting]
     index: list[IndexTheme]
     index_note: list[str]
+    #: The optional statistics annex (`publish.statistics.Statistics`), None by default.
+    statistics: object | None = None
 
     BODY_HEADING = "Recueil des recommandations et des résolutions et décisions pertinentes"
     INDEX_HEADING = (
@@ -181,4 +183,6 @@ class Publication:
             entries += [TocEntry(3, m.heading, m.anchor) for m in self.part_b]
         if self.index:
             entries.append(TocEntry(1, self.INDEX_HEADING, "index"))
+        if self.statistics is not None:
+            entries.append(TocEntry(1, self.statistics.heading, self.statistics.ANCHOR))
         return entries
