@@ -152,3 +152,13 @@ def test_a_upr_report_with_a_recommendation_deleted_and_one_duplicated(upr, tmp_
     numbers = [int(i.ref.path[-1]) for i in parsed.items]
     assert numbers == [n for n in range(1, 48) if n != 12]
     assert parsed.items[11].text.startswith(upr[starts[13]:].split("\n")[1].strip()[:40])
+
+
+def test_many_recommendations_deleted_are_a_gap_never_a_silent_merge(upr, tmp_path):
+    rec = re.compile(r"^(\d+)\. \t\n", flags=re.MULTILINE)
+    starts = {int(m.group(1)): m.start() for m in rec.finditer(upr)}
+    path = tmp_path / "malta.txt"
+    path.write_text(upr[: starts[12]] + upr[starts[17] :], encoding="utf-8")
+    with pytest.raises(GapError, match="recommendation 17 of A/HRC/12/7 paragraph 80 found "
+                                       "inside the text of 80.11: missing 12"):  # fmt: skip
+        load(path)

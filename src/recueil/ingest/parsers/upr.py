@@ -27,7 +27,8 @@ Rule table (English | French; a new language is a new entry in `RULES`):
 - gaps (`ingest.sequence_check`, on `ParsedDocument.gaps`: the file is refused unless
   `--accept-gaps`): a recommendation number that skips ahead (up to 3; the recommendation is
   still read under its printed number) or repeats the one before (its text stays in the
-  recommendation before), no recommendation at all; the numbering restarting at 1. after a
+  recommendation before), a later number found inside a recommendation's text (more
+  numbers skipped), no recommendation at all; the numbering restarting at 1. after a
   new paragraph `P.` (Senegal's "to be examined" list) is not a gap
 """
 
@@ -300,6 +301,7 @@ def _recommendations(
             return
         label_at, text_at, key = current
         raw = text[text_at:upto]
+        spans.append((key, text_at, upto))
         body = _clean(raw)
         items.append(
             ParsedItem(
@@ -321,6 +323,7 @@ def _recommendations(
     para_of: dict[str, int] = {}
     response_of: dict[str, UprResponse | None] = {}
     found: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (number, line) as printed
+    spans: list[tuple[str, int, int]] = []  # (P.n, start, end) of each recommendation's text
     dotted_style: bool | None = None
     while True:
         dotted = re.compile(rf"(?<![\d.])({para})\.({n})\.?(?=\s)").search(text, pos, end)
@@ -379,6 +382,20 @@ def _recommendations(
     for p, labels in found.items():
         gaps.extend(check_sequence(labels, what="recommendation", parent=f"{symbol} paragraph {p}",
                                    style="number"))  # fmt: skip
+    # a later number of the same paragraph inside a recommendation's text (more numbers
+    # skipped than `_SKIP`): a gap, never silently merged
+    for key, a, b in spans:
+        p, k = (int(x) for x in key.split("."))
+        labels = re.compile(rf"(?<![\d.]){p}\.(\d{{1,3}})\.?(?=\s)")
+        if dotted_style is False:
+            labels = re.compile(r"^[ \t]*(\d{1,3})\.(?=\s)", re.MULTILINE)
+        inside = next((m for m in labels.finditer(text, a, b)
+                       if k + _SKIP < int(m.group(1)) <= (p if dotted_style is False else 999)),
+                      None)  # fmt: skip
+        if inside:
+            gaps.append(Gap("gap", f"recommendation {inside.group(1)} of {symbol} paragraph {p} "
+                            f"found inside the text of {key}: missing {k + 1} …",
+                            line_of(inside.start(1))))  # fmt: skip
     # a later number of the same paragraph that was not read in sequence
     last = {}
     for item in items:
