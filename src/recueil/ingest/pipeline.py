@@ -108,7 +108,7 @@ def check_gaps(parsed: ParsedDocument, path: str | Path, *, accept: bool) -> Non
     """Refuse a document whose numbered sequences lost something (unless accepted)."""
     if parsed.kind == DocumentKind.COMPENDIUM:
         parsed.gaps.extend(compendium_gaps(parsed))
-    if not parsed.items and parsed.kind.value in MUST_HAVE_ITEMS:
+    if not parsed.items and parsed.kind.value in MUST_HAVE_ITEMS and not parsed.gaps:
         parsed.gaps.append(str(no_items("items", f"a document of kind {parsed.kind.value!r}")))
     if parsed.gaps and not accept:
         raise GapError(path, parsed.gaps)

@@ -35,9 +35,11 @@ Rule table (English | French; a new language is a new column in `RULES`):
 - annex: "Annex" / "Annexe" (or "Annex II") alone on a line; its numbered paragraphs are
   `annex.N`, or `annex1.N`, `annex2.N` … when the resolution has several annexes; an annex
   without numbered paragraphs is reported as a warning
-- restart: a paragraph numbered 1. again outside an annex heading refuses the file
-- gaps: a paragraph number that skips, or a number left after the last one read, refuses the
-  file
+- gaps (`ingest.sequence_check`, on `ParsedDocument.gaps`: the file is refused unless
+  `--accept-gaps`): an operative, annex or subparagraph number that skips (the paragraph is
+  still read under its printed number), a paragraph number at a paragraph start that repeats
+  one already read or restarts at 1. outside an annex heading (its text stays in the paragraph
+  before), no operative paragraph at all
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from datetime import date
 from recueil.ingest.errors import IngestError
 from recueil.ingest.language import detect_language
 from recueil.ingest.normalize import clean_text
+from recueil.ingest.sequence_check import Gap, check_sequence, no_items
 from recueil.model import (
     Distribution,
     DocumentKind,
@@ -319,44 +322,44 @@ class _Builder:
                  rules: Rules) -> None:  # fmt: skip
         self.lines, self.keep, self.symbol, self.path, self.rules = lines, keep, symbol, path, rules
         self.tops: list[_Para] = []
-
-    def error(self, line: int, problem: str) -> IngestError:
-        return IngestError(self.path, f"{self.symbol}: {problem}", line=line + 1)
+        self.gaps: list[Gap] = []  # see ingest.sequence_check
 
     def read(self, region: list[int], prefix: str, kind: ItemKind, *, preamble: bool) -> None:
-        """Read one region (preamble+operative part, or an annex) into top-level paragraphs."""
+        """Read one region (preamble+operative part, or an annex) into top-level paragraphs.
+
+        A number that skips ahead still opens its paragraph; a number already read (a
+        duplicate, or a restart at 1. without an annex heading) stays in the text of the
+        paragraph before. Both are gaps (`sequence_check`), on `self.gaps`."""
         numbered = [i for i in region if _NUMBER_RE.match(self.lines[i])]
         expected = 1
         current: _Para | None = None
         prev_text = ""
         pp = op_unnumbered = 0
         seen_number = False
+        found: list[tuple[int, int]] = []  # (number, 1-based line) of each numbered start
         for i in region:
             line = self.lines[i]
             m = _NUMBER_RE.match(line)
-            if m and int(m.group(1)) == expected:
-                current = _Para((prefix, str(expected)), kind, i, [i], m.end())
+            number = int(m.group(1)) if m else 0
+            starts = current is None or not prev_text.strip() or _ends_paragraph(prev_text)
+            if m and (
+                number == expected
+                or (number > expected and (seen_number or i == numbered[0]))
+            ):
+                found.append((number, i + 1))
+                current = _Para((prefix, str(number)), kind, i, [i], m.end())
                 self.tops.append(current)
-                expected += 1
+                expected = number + 1
                 seen_number = True
                 prev_text = line
                 continue
-            if m and int(m.group(1)) > expected and current is not None and seen_number:
-                raise self.error(
-                    i, f"expected paragraph {expected}., found {m.group(1)}. (gap in numbering)"
-                )
-            if m and int(m.group(1)) == 1 and expected > 2 and seen_number:
-                raise self.error(
-                    i,
-                    f"numbering restarts at 1. after {expected - 1}. (a second list "
-                    "without an 'Annex' heading?)",
-                )
+            if m and seen_number and starts and number < expected:
+                found.append((number, i + 1))  # a duplicate or a restart: kept as text
             if not line.strip():
                 if current is not None:
                     current.lines.append(i)
                 continue
             word = _first_word(line)
-            starts = current is None or not prev_text.strip() or _ends_paragraph(prev_text)
             if preamble and not seen_number and starts and _is_opener(word, self.rules):
                 pp += 1
                 current = _Para(("pp", str(pp)), ItemKind.PREAMBULAR, i, [i], 0)
@@ -375,20 +378,15 @@ class _Builder:
             elif current is not None:
                 current.lines.append(i)
             prev_text = line
-        left = [i for i in numbered if int(_NUMBER_RE.match(self.lines[i]).group(1)) >= expected]
-        if left and seen_number:
-            i = left[0]
-            raise self.error(
-                i,
-                f"paragraph {_NUMBER_RE.match(self.lines[i]).group(1)}. found after the "
-                f"last paragraph in sequence ({expected - 1}.): gap or misplaced number",
-            )
+        what = "operative paragraph" if kind == ItemKind.OPERATIVE else "annex paragraph"
+        self.gaps += check_sequence(found, what=what, parent=self.symbol, style="number")
 
     def split_subparagraphs(self, para: _Para) -> None:
         """Lettered and roman subparagraphs at line starts, checked in sequence."""
         letter = 0
         roman_n = 0
         letter_para: _Para | None = None
+        letters: list[tuple[str, int]] = []  # (letter, 1-based line), for sequence_check
         body: list[int] = []
         target = body
         for n, i in enumerate(para.lines):
@@ -401,8 +399,13 @@ class _Builder:
                 is_letter = label == next_letter and not (
                     label == "i" and letter_para is not None and next_roman == "i" and letter < 8
                 )
-                if is_letter:
-                    letter += 1
+                skips = (  # a letter left out: a gap, the paragraph still read
+                    letter > 0 and len(label) == 1 and label > next_letter
+                    and not (letter_para is not None and label == next_roman)
+                )  # fmt: skip
+                if is_letter or skips:
+                    letters.append((label, i + 1))
+                    letter = ord(label) - ord("a") + 1
                     roman_n = 0
                     letter_para = _Para((*para.path, label), ItemKind.SUBPARAGRAPH, i, [i],
                                         m.end())  # fmt: skip
@@ -416,16 +419,14 @@ class _Builder:
                     letter_para.children.append(sub)
                     target = sub.lines
                     continue
-                if letter == 0 and label != "a":
-                    pass  # an inline "(b)" wrapped to a line start: text
-                elif label.isalpha() and len(label) == 1 and label > next_letter:
-                    raise self.error(i, f"{para.path}: expected ({next_letter}), found "
-                                     f"({label}) (gap in subparagraphs)")  # fmt: skip
+                # otherwise an inline "(b)" wrapped to a line start: text
             if target is body:
                 body.append(i)
             else:
                 target.append(i)
         para.lines = body
+        where = f"{self.symbol} paragraph {'.'.join(para.path[1:]) or para.path[0]}"
+        self.gaps += check_sequence(letters, what="subparagraph", parent=where, style="letter")
 
 
 def _text_of(lines: list[str], para: _Para, numbers: list[int]) -> tuple[str, str, list[int]]:
@@ -558,9 +559,8 @@ def parse_resolution(
             continue
         builder.read([i for i in region if i >= first_no], prefix, ItemKind.ANNEX, preamble=False)
     if not any(p.kind in (ItemKind.OPERATIVE, ItemKind.ANNEX) for p in builder.tops):
-        raise IngestError(
-            path, f"{symbol}: no operative paragraph found after line {start + 1}", line=start + 1
-        )
+        builder.gaps.append(no_items(f"operative paragraph after line {start + 1}",
+                                     f"resolution {symbol}", line=start + 1))  # fmt: skip
     status = Status.DRAFT if draft else Status.ADOPTED
     numbers = list(range(1, n_notes + 1))
     items = []
@@ -608,6 +608,7 @@ def parse_resolution(
         distribution=Distribution.LIMITED if draft else Distribution.GENERAL,
         items=items,
         warnings=warnings,
+        gaps=[str(g) for g in builder.gaps],
     )
 
 

@@ -24,7 +24,12 @@ Rule table (English | French; a new language is a new entry in `RULES`):
   examined by" / "will examine" → to be examined; "did not enjoy the support" / "noted" →
   noted; otherwise none
 - footnotes: lines `2 The recommendation as read out …` inside the section are left out
-- gaps: a recommendation number that skips or repeats refuses the file
+- gaps (`ingest.sequence_check`, on `ParsedDocument.gaps`: the file is refused unless
+  `--accept-gaps`): a recommendation number that skips ahead (up to 3; the recommendation is
+  still read under its printed number) or repeats the one before (its text stays in the
+  recommendation before), a later number found inside a recommendation's text (more
+  numbers skipped), no recommendation at all; the numbering restarting at 1. after a
+  new paragraph `P.` (Senegal's "to be examined" list) is not a gap
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from dataclasses import dataclass
 from recueil.ingest.errors import IngestError
 from recueil.ingest.language import detect_language, ordinal_number
 from recueil.ingest.normalize import clean_text
+from recueil.ingest.sequence_check import Gap, check_sequence, no_items
 from recueil.model import (
     Distribution,
     DocumentKind,
@@ -234,10 +240,11 @@ def parse_upr_report(
     end = end_m.start() if end_m else len(text)
     line_of = _line_counter(text)
     warnings: list[str] = []
-    items = _recommendations(text, start, end, symbol, rules, lang, path, line_of, warnings)
+    gaps: list[Gap] = []
+    items = _recommendations(text, start, end, symbol, rules, lang, line_of, warnings, gaps)
     if not items:
-        raise IngestError(path, f"{symbol}: no numbered recommendation in the conclusions "
-                          "section", line=line_of(start))  # fmt: skip
+        gaps.append(no_items("numbered recommendation", f"the conclusions section of {symbol}",
+                             line=line_of(start)))  # fmt: skip
     doc = ParsedDocument(
         kind=DocumentKind.UPR_REPORT,
         title=f"Report of the Working Group on the Universal Periodic Review: {state}"
@@ -250,6 +257,7 @@ def parse_upr_report(
         distribution=Distribution.GENERAL,
         items=items,
         warnings=warnings,
+        gaps=[str(g) for g in gaps],
     )
     if derived:
         doc.warnings.append(f"no symbol printed; items are cited as {symbol}:P.N (derived id)")
@@ -267,9 +275,15 @@ def _line_counter(text: str):
     return line_of
 
 
+_SKIP = 3  # how far ahead a skipped recommendation number is looked for
+
+
 def _recommendations(
-    text, start, end, symbol, rules, lang, path, line_of, warnings
+    text, start, end, symbol, rules, lang, line_of, warnings, gaps
 ) -> list[ParsedItem]:
+    """The recommendations in sequence. A number that skips ahead (by up to `_SKIP`) still
+    opens its recommendation; the previous number printed again stays in the text of the
+    recommendation before; both are gaps (`sequence_check`), appended to `gaps`."""
     first = re.compile(r"^[ \t]*(\d{1,3})\.(?=\s)", re.MULTILINE).search(text, start, end)
     if not first:
         return []
@@ -287,6 +301,7 @@ def _recommendations(
             return
         label_at, text_at, key = current
         raw = text[text_at:upto]
+        spans.append((key, text_at, upto))
         body = _clean(raw)
         items.append(
             ParsedItem(
@@ -307,6 +322,9 @@ def _recommendations(
 
     para_of: dict[str, int] = {}
     response_of: dict[str, UprResponse | None] = {}
+    found: dict[int, list[tuple[int, int]]] = {}  # paragraph -> (number, line) as printed
+    spans: list[tuple[str, int, int]] = []  # (P.n, start, end) of each recommendation's text
+    dotted_style: bool | None = None
     while True:
         dotted = re.compile(rf"(?<![\d.])({para})\.({n})\.?(?=\s)").search(text, pos, end)
         plain = re.compile(rf"^[ \t]*({n})\.(?=\s)", re.MULTILINE).search(text, pos, end)
@@ -316,12 +334,24 @@ def _recommendations(
         )  # "85.75." printed among 86.74 and 86.76
         if misprint and int(misprint.group(1)) == para:
             misprint = None
+        others = rf"{n - 1}|{'|'.join(str(n + k) for k in range(1, _SKIP + 1))}"
+        odd = re.compile(rf"(?<![\d.])({para})\.({others})\.?(?=\s)").search(text, pos, end)
+        if n > 1 and dotted_style is False:  # plain numbering: "3." again, or "5." after 3
+            odd = re.compile(rf"^[ \t]*()({others})\.(?=\s)", re.MULTILINE).search(
+                text, pos, end
+            )
         cands = [(m.start(), kind, m) for kind, m in (("dotted", dotted), ("plain", plain),
-                                                       ("para", nxt), ("misprint", misprint))
-                 if m]  # fmt: skip
+                                                       ("para", nxt), ("misprint", misprint),
+                                                       ("odd", odd)) if m]  # fmt: skip
         if not cands:
             break
-        at, kind, m = min(cands, key=lambda c: (c[0], c[1] != "dotted"))
+        at, kind, m = min(cands, key=lambda c: (c[0], c[1] != "dotted", c[1] == "odd"))
+        if kind == "odd" and int(m.group(2)) < n:  # the number before, again: a duplicate
+            found.setdefault(para, []).append((n - 1, line_of(m.start(2))))
+            pos = m.end()
+            continue
+        if kind == "odd":  # numbers skipped: read on from the printed one
+            n = int(m.group(2))
         if current is None and response is None and intro_start is not None:
             response = _response(re.sub(r"\s+", " ", text[intro_start:at]), rules)
         close(at)
@@ -333,6 +363,9 @@ def _recommendations(
             response = None
             continue
         key = f"{para}.{n}"
+        if dotted_style is None:
+            dotted_style = kind != "plain"
+        found.setdefault(para, []).append((n, line_of(m.start(2 if kind == "odd" else 1))))
         if kind == "misprint":
             warnings.append(
                 f"line {line_of(m.start(1))}: recommendation printed as "
@@ -346,19 +379,32 @@ def _recommendations(
         n += 1
         pos = m.end()
     close(end if current is None else _next_paragraph_end(text, current[1], end))
-    # gaps: a later number of the same paragraph that was not read in sequence
+    for p, labels in found.items():
+        gaps.extend(check_sequence(labels, what="recommendation", parent=f"{symbol} paragraph {p}",
+                                   style="number"))  # fmt: skip
+    # a later number of the same paragraph inside a recommendation's text (more numbers
+    # skipped than `_SKIP`): a gap, never silently merged
+    for key, a, b in spans:
+        p, k = (int(x) for x in key.split("."))
+        labels = re.compile(rf"(?<![\d.]){p}\.(\d{{1,3}})\.?(?=\s)")
+        if dotted_style is False:
+            labels = re.compile(r"^[ \t]*(\d{1,3})\.(?=\s)", re.MULTILINE)
+        inside = next((m for m in labels.finditer(text, a, b)
+                       if k + _SKIP < int(m.group(1)) <= (p if dotted_style is False else 999)),
+                      None)  # fmt: skip
+        if inside:
+            gaps.append(Gap("gap", f"recommendation {inside.group(1)} of {symbol} paragraph {p} "
+                            f"found inside the text of {key}: missing {k + 1} …",
+                            line_of(inside.start(1))))  # fmt: skip
+    # a later number of the same paragraph that was not read in sequence
     last = {}
     for item in items:
         last[item.ref.path[0]] = int(item.ref.path[1])
     for p, k in last.items():
         stray = re.compile(rf"(?<![\d.]){p}\.({k + 2}|{k + 1})\.?\s").search(text, start, end)
         if stray:
-            raise IngestError(
-                path,
-                f"{symbol}: recommendation {p}.{stray.group(1)} found after {p}.{k}, out of "
-                "sequence (gap or duplicate number)",
-                line=line_of(stray.start()),
-            )
+            gaps.append(Gap("gap", f"recommendation {p}.{stray.group(1)} of {symbol} found "
+                            f"after {p}.{k}, out of sequence", line_of(stray.start())))  # fmt: skip
     return items
 
 
