@@ -140,3 +140,17 @@ def pg_url():
             connections[alias].close()
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def _test_environment():
+    """Django's test environment (test mail outbox, template rendering signals), set up
+    once per run for every test that needs it, whatever the order the modules run in."""
+    from django.test import utils
+
+    owned = not hasattr(utils._TestState, "saved_data")
+    if owned:
+        utils.setup_test_environment()
+    yield
+    if owned:
+        utils.teardown_test_environment()

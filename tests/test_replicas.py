@@ -180,10 +180,10 @@ def _wait_replayed(primary_url: str, standby_url: str, timeout: float = 60) -> N
 
 
 @pytest.fixture(scope="module")
-def replicated(replica_pair):
+def replicated(replica_pair, _test_environment):
     """A store on the primary holding the 2020 report, its search index built, streamed
     to the standby; the web app reads through RECUEIL_DB_ALIAS = the primary's alias."""
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
     from recueil.ingest.pipeline import load_all
     from recueil.search import ensure_index
@@ -196,8 +196,6 @@ def replicated(replica_pair):
     store.run(ensure_index)
     _wait_replayed(primary_url, standby_url)
     replica_alias = routing.add_replica(store.alias, standby_url)
-    with contextlib.suppress(RuntimeError):
-        setup_test_environment()
     override = override_settings(RECUEIL_DB_ALIAS=store.alias)
     override.enable()
     try:

@@ -175,9 +175,14 @@ def ingest(paths, db, user, kind, meeting, session, symbol, language, accept_gap
 
     options = IngestOptions(kind=kind, meeting=meeting, session=session, symbol=symbol,
                             language=language, accept_gaps=accept_gaps, user=user)  # fmt: skip
-    store = _store(db)
+    opened = []
+
+    def open_after_reading():
+        opened.append(_store(db))
+        return opened[0]
+
     report = ingest_paths(
-        store,
+        open_after_reading,
         paths,
         options,
         progress=lambda f: click.echo(f"reading {f}", err=True),
@@ -188,6 +193,7 @@ def ingest(paths, db, user, kind, meeting, session, symbol, language, accept_gap
         n = len(report.errors)
         click.echo(f"{n} error{'s' if n > 1 else ''}; nothing was written", err=True)
         sys.exit(1)
+    store = opened[0]
     _print_summary(store, report.results)
     for path, filled in report.vocabulary:
         if filled:

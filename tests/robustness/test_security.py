@@ -73,7 +73,7 @@ def test_every_page_sends_the_security_headers(client, url):
     assert r["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("url", [*PAGES, "/items/A:XX.99"])
 def test_pages_have_no_inline_script_or_style(client, url):
     """What the policy forbids is not used: no <script> without src, no on* handler, no
     style attribute (the browser would block them)."""
@@ -82,6 +82,7 @@ def test_pages_have_no_inline_script_or_style(client, url):
         assert "src=" in tag, tag
     assert not re.search(r"<[^>]+\son[a-z]+\s*=", html)
     assert not re.search(r"<[^>]+\sstyle\s*=", html)
+    assert "javascript:" not in html.lower()  # a javascript: URL is inline script too
 
 
 def test_cookies_are_secure_httponly_samesite_over_https(writable_client, writable_store, throttle):

@@ -19,15 +19,6 @@ def _point_web_at(store):
     return override
 
 
-@pytest.fixture(scope="session")
-def _test_environment():
-    from django.test.utils import setup_test_environment, teardown_test_environment
-
-    setup_test_environment()
-    yield
-    teardown_test_environment()
-
-
 @pytest.fixture
 def client(corpus_store, _test_environment):
     """A Django test client reading the session's corpus store (French interface)."""

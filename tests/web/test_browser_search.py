@@ -31,7 +31,7 @@ def test_english_question_theme_filter_and_item(server, tmp_path):
         context = browser.new_context(base_url=server, locale="en-GB",
                                       viewport={"width": 1280, "height": 900})  # fmt: skip
         page = context.new_page()
-        page.goto("/search")
+        page.goto("/search?ui=en")  # French is the default; the reader chooses English
         expect(page.locator("html")).to_have_attribute("lang", "en")
         box = page.locator("input#q")
         box.fill("children travelling alone")

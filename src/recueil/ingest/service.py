@@ -169,9 +169,17 @@ def ingest_paths(
     progress: Callable[[Path], None] | None = None,
     on_saved: Callable[[object], None] | None = None,
 ) -> IngestReport:
-    """Ingest files and folders into `store` (see the module doc); never raises IngestError."""
+    """Ingest files and folders into `store` (see the module doc); never raises IngestError.
+
+    `store` may also be a function that opens it: it is then called only once every file
+    has been read, so a batch refused while reading never creates a database.
+    """
     options = options or IngestOptions()
     loaded, vocabularies, errors = read_all(paths, options, progress=progress)
+    if callable(store) and not hasattr(store, "run"):
+        if errors:
+            return IngestReport(errors=errors, loaded=loaded)
+        store = store()
     errors += check_meetings(store, loaded, options)
     report = IngestReport(errors=errors, loaded=loaded)
     if errors:

@@ -22,6 +22,15 @@
       }
     });
   }
+  // "Back to the previous page" (error pages): the browser's history when there is one;
+  // without script or history the link leads home (no javascript: URL, which CSP blocks).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
   // On a phone the facets come before the results: fold those without a selected value.
   document.addEventListener("DOMContentLoaded", function () {
     if (!window.matchMedia("(max-width: 48rem)").matches) return;
