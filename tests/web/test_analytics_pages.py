@@ -123,7 +123,7 @@ def test_export_downloads_filtered_like_items(client, corpus_store):
 
 
 def test_analytics_in_english(client):
-    html = client.get("/analytics/coverage", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get("/analytics/coverage", {"ui": "en"}).content.decode()
     assert "Indexing coverage" in html
     client.post("/i18n/setlang/", {"language": "en", "next": "/analytics/"})
     en = client.get("/analytics/").content.decode()

@@ -41,7 +41,7 @@ def web(semantic_store, _test_environment):
 
 
 def test_english_query_in_the_english_interface_shows_french_items_of_similar_meaning(web):
-    page = web(HTTP_ACCEPT_LANGUAGE="en").get("/search", {"q": "children travelling alone"})
+    page = web().get("/search", {"q": "children travelling alone", "ui": "en"})
     html = page.content.decode()
     assert page.status_code == 200
     refs = re.findall(r'<span class="key">([^<]+)</span>', html)
