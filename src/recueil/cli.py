@@ -503,7 +503,10 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
               help="Ingested first when the database holds no document.")  # fmt: skip
 @click.option("--train/--no-train", "train_first", default=True, show_default=True,
               help="Train the theme suggester in the background when none exists yet.")  # fmt: skip
-def serve(db, host, port, threads, workers, corpus, train_first) -> None:
+@click.option("--embed/--no-embed", "embed", default=True, show_default=True,
+              help="Compute the search vectors of texts that have none before serving "
+                   "(--no-embed: serve at once; those texts are found by words only).")
+def serve(db, host, port, threads, workers, corpus, train_first, embed) -> None:
     """Serve the web app and REST API (gunicorn WSGI server) on HOST:PORT.
 
     Migrates the database and, when it holds no document yet, ingests the bundled corpus.
@@ -528,7 +531,10 @@ def serve(db, host, port, threads, workers, corpus, train_first) -> None:
         if report.errors:
             _fail("; ".join(str(e) for e in report.errors))
     else:  # build the search index now rather than on the first query
-        refresh_derived(store, changed=False)
+        refresh_derived(store, changed=False, vectors=embed)
+    from recueil.search.engine import warm
+
+    store.run(warm)  # loaded once here, shared by the forked workers (copy-on-write)
     if train_first and train_in_background(store, db):
         click.echo("training the theme suggester in the background", err=True)
     from django.conf import settings as django_settings

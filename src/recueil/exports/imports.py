@@ -19,8 +19,6 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
 from recueil.exports import BOM, LIST_SEPARATOR
 from recueil.model import (
     DocumentKind,
@@ -182,9 +180,12 @@ def import_jsonl(lines: Iterable[str], *, source: str, user: str) -> dict:
     themes and assignments; everything or nothing. `source` names the file (recorded on
     the imported assignments)."""
     rows = read_jsonl(lines)
+    from recueil.store.db import write_transaction
     from recueil.store.models import Item
 
-    with transaction.atomic(using=Item.objects.db):
+    # The store's write transaction: the search index follows the imported items before
+    # it commits (only the lines that created or changed an item are analysed).
+    with write_transaction(Item.objects.db):
         res = _write(rows, source=source, user=user)
     return res.as_dict()
 
@@ -414,7 +415,9 @@ def import_assignments(text: str, *, user: str, note: str | None = None) -> dict
     note = note or "CSV import"
     added = removed = unchanged = 0
     events: list[int] = []
-    with transaction.atomic(using=Assignment.objects.db):
+    from recueil.store.db import write_transaction
+
+    with write_transaction(Assignment.objects.db):
         for r in rows:
             if r["status"] != Status.ADOPTED.value:
                 unchanged += 1

@@ -209,16 +209,23 @@ def fill_vocabulary(store, vocabularies: list[tuple[Path, dict]], report: Ingest
         report.vocabulary.append((path, filled))
 
 
-def refresh_derived(store, report: IngestReport | None = None, *, changed: bool) -> None:
-    """After saving: the search index and the uptake proposals follow the stored texts."""
+def refresh_derived(
+    store, report: IngestReport | None = None, *, changed: bool, vectors: bool = True
+) -> None:
+    """After saving: the search index and the uptake proposals follow the stored texts.
+
+    (The writing transaction already brought the search index up to date; `ensure_index`
+    here only catches up on writes that bypassed it.) `vectors=False` leaves the search
+    vectors of new texts for later (`recueil serve --no-embed` on a large import)."""
     from recueil.link import propose_links
     from recueil.search import ensure_index
     from recueil.search.embed import refresh as refresh_vectors
 
     store.run(ensure_index)
-    vectors = store.run(refresh_vectors)  # semantic search: only new or changed texts
-    if report is not None:
-        report.vectors = vectors["embedded"]
+    if vectors:
+        done = store.run(refresh_vectors)  # semantic search: only new or changed texts
+        if report is not None:
+            report.vectors = done["embedded"]
     if changed:  # editors' confirmed/rejected links are kept by propose_links
         links = store.run(propose_links)
         if report is not None:

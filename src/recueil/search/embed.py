@@ -250,6 +250,26 @@ def seed_indexer_cache() -> int:
     return added
 
 
+_any_vector: dict[tuple[str, str], bool] = {}
+
+
+def has_item_vectors(index_version: str) -> bool:
+    """Whether any stored vector exists (one indexed read per process and version): a
+    collection imported without vectors (e.g. 100 k JSONL lines) skips the semantic side
+    instead of loading and scanning a matrix of zeros on every query."""
+    conn = _conn()
+    key = (conn.alias, f"{index_version}|{version()}")
+    known = _any_vector.get(key)
+    if known is None:
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT 1 FROM {TABLE} WHERE key LIKE %s LIMIT 1", [f"{MODEL}:%"])
+            known = cur.fetchone() is not None
+        if len(_any_vector) > 64:
+            _any_vector.clear()
+        _any_vector[key] = known
+    return known
+
+
 def matrix(ids: np.ndarray, index_version: str) -> np.ndarray:
     """Unit vectors of the items `ids` (in that order; a zero row for an item not embedded
     yet), loaded from the store once per process, index version and vectors' version."""
@@ -272,8 +292,7 @@ def _load(kind: str, ids: np.ndarray, texts_of, index_version: str) -> np.ndarra
         if cached is not None and len(cached) == len(ids):
             return cached
     texts = texts_of()
-    with conn.cursor() as cur:
-        ensure_table(cur)
+    with conn.cursor() as cur:  # the table exists (migration 0006): a read, no DDL
         cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{MODEL}:%"])
         vectors = {k: bytes(v) for k, v in cur.fetchall()}
     out = np.zeros((len(ids), DIM), dtype=np.float32)

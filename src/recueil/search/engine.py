@@ -7,7 +7,7 @@ corrects misspelt words against the index vocabulary and highlights the page of 
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import difflib
 import threading
 from collections import OrderedDict
@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.db import connections
-from django.db.models import Prefetch
 
 from recueil.model import Status, from_roman, is_roman
 from recueil.search import analyze, docs, embed, index
 from recueil.search.query import (
     And,
     Leaf,
+    Not,
+    Or,
     QueryError,
     is_plain,
     leaves,
@@ -93,9 +94,7 @@ def _theme_ids(label: str) -> list[int]:
     return [theme.id, *theme.children.values_list("id", flat=True)]
 
 
-def _filters(
-    *, part, meeting, year, theme, addressee, strength, status
-) -> dict[str, tuple]:
+def _filters(*, part, meeting, year, theme, addressee, strength, status) -> dict[str, tuple]:
     """One condition per active filter, keyed by facet (see `docs.filter_masks`)."""
     out: dict[str, tuple] = {}
     if status:
@@ -251,7 +250,23 @@ def _cache_get(key: tuple) -> SearchResults | None:
         if hit is None:
             return None
         _cache.move_to_end(key)
-    return copy.deepcopy(hit)  # callers may change what they get
+    return _copy(hit)  # callers may change what they get
+
+
+def _copy(res: SearchResults) -> SearchResults:
+    """A copy deep enough for callers to change (hits, facets, their lists): ~50× cheaper
+    than copy.deepcopy on a page of hits."""
+
+    def value(v):
+        return list(v) if isinstance(v, list) else dict(v) if isinstance(v, dict) else v
+
+    return dataclasses.replace(
+        res,
+        hits=[{k: value(v) for k, v in h.items()} for h in res.hits],
+        facets={k: [dict(f) for f in v] for k, v in res.facets.items()},
+        corrections=dict(res.corrections),
+        suggestions={k: value(v) for k, v in res.suggestions.items()},
+    )
 
 
 def _cache_put(key: tuple, results: SearchResults) -> None:
@@ -269,49 +284,212 @@ def clear_cache() -> None:
 # --- matching -----------------------------------------------------------------------------
 
 
-def _lexical(node, conn, t: docs.DocTable) -> tuple[np.ndarray, np.ndarray]:
-    """(positions, score) of every row the (relaxed) query matches, in one engine query.
+# --- postings: one engine pass per query word, kept per process and index version --------
+# FTS5's bm25 is a sum over the query's phrases (each phrase's idf × its saturated term
+# frequency), so the score of any boolean combination of words is the sum of the words'
+# own scores over the rows the combination selects. Each word (leaf) is therefore matched
+# once, alone, into (item ids, bm25) arrays kept per process until the index changes:
+# count, ranking, coordination and facets of every query using that word come from them,
+# and a word asked again (users repeat the words of their field) costs no SQL at all.
+
+POSTINGS_BUDGET = 4_000_000  # matched rows kept per process (~48 MB)
+_postings: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+_postings_size = 0
+_postings_lock = threading.Lock()
+
+
+def _leaf_postings(expr: str, conn, fts_version: str) -> tuple[np.ndarray, np.ndarray]:
+    """(item ids, bm25 score) of the rows one FTS5 leaf expression matches."""
+    global _postings_size
+    key = (conn.alias, fts_version, expr)
+    with _postings_lock:
+        hit = _postings.get(key)
+        if hit is not None:
+            _postings.move_to_end(key)
+            return hit
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT rowid, -bm25({index.FTS}, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) "
+                    f"FROM {index.FTS} WHERE {index.FTS} MATCH %s", [expr])  # fmt: skip
+        rows = cur.fetchall()
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    score = np.fromiter((r[1] or 0.0 for r in rows), dtype=np.float64, count=len(rows))
+    with _postings_lock:
+        for k in [k for k in _postings if k[0] == conn.alias and k[1] != fts_version]:
+            _postings_size -= len(_postings.pop(k)[0])
+        _postings[key] = (ids, score)
+        _postings_size += len(ids)
+        while _postings_size > POSTINGS_BUDGET and len(_postings) > 1:
+            _postings_size -= len(_postings.popitem(last=False)[1][0])
+    return ids, score
+
+
+def warm(share: float = 0.5) -> dict:
+    """Load before a server forks what its workers would each load on their first queries:
+    the table of searchable items, the vocabulary and (SQLite) the postings of the most
+    frequent words up to `share` of POSTINGS_BUDGET. A word's first match costs in
+    proportion to how many items hold it, so warming the most frequent ones bounds the
+    cost of every other word's first match by the last warmed word's frequency. Returns
+    {"terms", "postings"}."""
+    st = index.state()
+    if st.layout != index.INDEX_VERSION:
+        return {"terms": 0, "postings": 0}
+    conn = connections[current_alias()]
+    version = f"{st.version}|{index.generation}"
+    fts_version = f"{st.rows_version}|{index.generation}"
+    docs.table(version, fts_version)
+    _known_terms(conn, fts_version)
+    terms = used = 0
+    if conn.vendor == "sqlite":
+        with conn.cursor() as cur:
+            cur.execute(f"SELECT term, doc FROM {index.VOCAB} ORDER BY doc DESC")
+            vocab = cur.fetchall()
+        for term, ndoc in vocab:
+            if used + ndoc > POSTINGS_BUDGET * share:
+                break
+            if term.isalnum() and term.isascii() and not analyze.is_stopword(term):
+                used += len(_leaf_postings(f'"{term}"', conn, fts_version)[0])
+                terms += 1
+    return {"terms": terms, "postings": used}
+
+
+def clear_postings() -> None:
+    global _postings_size
+    with _postings_lock:
+        _postings.clear()
+        _postings_size = 0
+
+
+def _evaluate(node, conn, t: docs.DocTable, fts_version: str, leaf_hits: dict):
+    """(mask, bm25 score) over the table's rows for a relaxed query tree (SQLite)."""
+    n = len(t)
+    if isinstance(node, Leaf):
+        expr = to_fts5(node)
+        if expr not in leaf_hits:
+            ids, sc = _leaf_postings(expr, conn, fts_version)
+            pos = t.id_pos[ids[ids < len(t.id_pos)]]
+            keep = pos >= 0
+            leaf_hits[expr] = (pos[keep], sc[ids < len(t.id_pos)][keep])
+        pos, sc = leaf_hits[expr]
+        mask = np.zeros(n, dtype=bool)
+        mask[pos] = True
+        score = np.zeros(n, dtype=np.float64)
+        score[pos] = sc
+        return mask, score
+    if isinstance(node, Or):
+        mask, score = np.zeros(n, dtype=bool), np.zeros(n, dtype=np.float64)
+        for child in node.children:
+            m, sc = _evaluate(child, conn, t, fts_version, leaf_hits)
+            mask |= m
+            score += sc
+        return mask, score
+    mask, score = np.ones(n, dtype=bool), np.zeros(n, dtype=np.float64)
+    for child in node.children:  # And (a Not only ever appears inside one)
+        if isinstance(child, Not):
+            m, _sc = _evaluate(child.child, conn, t, fts_version, leaf_hits)
+            mask &= ~m
+        else:
+            m, sc = _evaluate(child, conn, t, fts_version, leaf_hits)
+            mask &= m
+            score += sc
+    return mask, np.where(mask, score, 0.0)
+
+
+NEAR_EXACT = 5000  # a larger collection: the proximity boost looks at the best rows only
+NEAR_CANDIDATES = 100
+
+
+def _lexical(node, conn, t: docs.DocTable, fts_version: str) -> tuple[np.ndarray, np.ndarray]:
+    """(positions, score) of every row the (relaxed) query matches: one match pass.
 
     Score: the engine's relevance (bm25 with the OCR column weighted 0.25 on SQLite,
     ts_rank_cd on PostgreSQL) × a proximity boost (SQLite: the words stand within a few
     words of each other) × the coordination factor: the share of the query's words the row
-    holds, so that every word counts and more matching words rank higher.
+    holds, so that every word counts and more matching words rank higher. On SQLite the
+    words' postings (see `_leaf_postings`) give all three; on PostgreSQL one statement
+    returns the rank and which query words each row holds.
     """
     matched = relaxed(node)
+    positive = leaves(node, positive_only=True)
     if conn.vendor == "sqlite":
-        sql = (f"SELECT rowid, -bm25({index.FTS}, {BM25_WEIGHTS[0]}, {BM25_WEIGHTS[1]}) "
-               f"FROM {index.FTS} WHERE {index.FTS} MATCH %s")  # fmt: skip
-        params = [to_fts5(matched)]
-    else:
-        tsq, tparams = to_pg(matched, index.PG_CONFIG)
-        sql = f"SELECT d.item_id, ts_rank_cd(d.tsv, {tsq}) FROM {index.DOC} d WHERE d.tsv @@ {tsq}"
-        params = tparams + tparams
-    with conn.cursor() as cur:
-        cur.execute(sql, params)
-        rows = [(t.pos_of[i], float(sc or 0.0)) for i, sc in cur.fetchall() if i in t.pos_of]
-        pos = np.array([p for p, _ in rows], dtype=np.int64)
-        score = np.array([sc for _, sc in rows], dtype=np.float64)
-        positive = leaves(node, positive_only=True)
+        leaf_hits: dict = {}
+        mask, full = _evaluate(matched, conn, t, fts_version, leaf_hits)
+        pos = np.flatnonzero(mask)
+        score = full[pos]
         if len(positive) > 1 and len(pos):
             have = np.zeros(len(t), dtype=np.float64)
             for leaf in positive:
-                have[_leaf_positions(leaf, cur, conn.vendor, t)] += 1.0
+                expr = to_fts5(leaf)
+                if expr not in leaf_hits:
+                    _evaluate(leaf, conn, t, fts_version, leaf_hits)
+                have[leaf_hits[expr][0]] += 1.0
             score *= (have[pos] / len(positive)) ** COORDINATION
-        near = _near_expression(node) if conn.vendor == "sqlite" else None
+        near = _near_expression(node)
         if near and len(pos):  # words typed together that also stand together rank higher
+            score *= np.where(_near_rows(near, node, conn, t, pos, score), PROXIMITY_BOOST, 1.0)
+        return pos, score
+    tsq, tparams = to_pg(matched, index.PG_CONFIG)
+    coord = [to_pg(leaf, index.PG_CONFIG) for leaf in positive] if len(positive) > 1 else []
+    has = "".join(f", (d.tsv @@ {sql})" for sql, _p in coord)
+    sql = (f"SELECT d.item_id, ts_rank_cd(d.tsv, {tsq}){has} FROM {index.DOC} d "
+           f"WHERE d.tsv @@ {tsq}")  # fmt: skip
+    params = tparams + [p for _sql, ps in coord for p in ps] + tparams
+    with conn.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    pos = np.full(len(ids), -1, dtype=np.int64)
+    ok = ids < len(t.id_pos)
+    pos[ok] = t.id_pos[ids[ok]]
+    inside = pos >= 0
+    score = np.array([float(r[1] or 0.0) for r in rows], dtype=np.float64)
+    if coord and len(rows):
+        have = np.array([sum(bool(x) for x in r[2:]) for r in rows], dtype=np.float64)
+        score *= (have / len(positive)) ** COORDINATION
+    return pos[inside], score[inside]
+
+
+def _near_rows(near: str, node, conn, t, pos: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Which matched rows hold the query's words close together (FTS5 NEAR), as a mask
+    over `pos`. In a collection of more than NEAR_EXACT items only the NEAR_CANDIDATES
+    best rows are looked at (their analysed text read by rowid; FTS5's NEAR would walk
+    the positions of every row holding a common word): a row further down is not boosted."""
+    if len(t) <= NEAR_EXACT:  # a small collection: FTS5's NEAR over every row is cheap
+        with conn.cursor() as cur:
             cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s", [near])
             close = t.mask_from(t.positions([r[0] for r in cur.fetchall()]))
-            score *= np.where(close[pos], PROXIMITY_BOOST, 1.0)
-    return pos, score
+        return close[pos]
+    best = np.argpartition(-score, NEAR_CANDIDATES - 1)[:NEAR_CANDIDATES]
+    ids = t.ids[pos[best]].tolist()
+    words = [w for c in node.children for w in c.terms]
+    span = 2 * len(words)
+    out = np.zeros(len(pos), dtype=bool)
+    with conn.cursor() as cur:
+        marks = ", ".join(["%s"] * len(ids))
+        cur.execute(f"SELECT rowid, body FROM {index.FTS} WHERE rowid IN ({marks})", ids)
+        bodies = dict(cur.fetchall())
+    for k, item_id in zip(best.tolist(), ids, strict=True):
+        out[k] = _close(bodies.get(item_id, "").split(), words, span)
+    return out
 
 
-def _leaf_positions(leaf: Leaf, cur, vendor: str, t: docs.DocTable) -> np.ndarray:
-    if vendor == "sqlite":
-        cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s", [to_fts5(leaf)])
-    else:
-        tsq, params = to_pg(leaf, index.PG_CONFIG)
-        cur.execute(f"SELECT item_id FROM {index.DOC} d WHERE d.tsv @@ {tsq}", params)
-    return t.positions([r[0] for r in cur.fetchall()])
+def _close(terms: list[str], words: list[str], span: int) -> bool:
+    """FTS5's NEAR(w1 w2 …, span) over one analysed text: every word occurs and some
+    occurrences of all of them have at most `span` other terms between the first and last."""
+    wanted = set(words)
+    hits = [(i, w) for i, w in enumerate(terms) if w in wanted]
+    need, have, left = len(wanted), {}, 0
+    for i, w in hits:
+        have[w] = have.get(w, 0) + 1
+        while len(have) == need:
+            first = hits[left][0]
+            if i - first - 1 <= span:
+                return True
+            lw = hits[left][1]
+            have[lw] -= 1
+            if not have[lw]:
+                del have[lw]
+            left += 1
+    return False
 
 
 def _ranks(score: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -389,8 +567,14 @@ def search(
         strength=strength, status=status,
     )  # fmt: skip
     conn = connections[current_alias()]
-    info = index.ensure_index()
-    version = f"{info.fingerprint}|{index.generation}"
+    st = index.state()  # one small read: never a scan, never a write (see index.py)
+    if st.layout != index.INDEX_VERSION:
+        raise index.IndexMissing(
+            "the search index of this store is not built: open it with a writer first "
+            "(recueil ingest, recueil import or recueil serve)"
+        )
+    version = f"{st.version}|{index.generation}"
+    fts_version = f"{st.rows_version}|{index.generation}"
     asked = {"part": part, "meeting": meeting, "year": year, "theme": theme,
              "addressee": addressee, "strength": strength, "status": status}  # fmt: skip
     key = (conn.alias, version, embed.version(), query, mode,
@@ -398,7 +582,7 @@ def search(
     cached = _cache_get(key)
     if cached is not None:
         return cached
-    t = docs.table(version)
+    t = docs.table(version, fts_version)
     n = len(t)
     masks = docs.filter_masks(t, filters)
     allowed = docs.combine(masks, n)
@@ -411,12 +595,12 @@ def search(
     if node is None:
         matched = np.ones(n, dtype=bool)
     else:
-        known = _known_terms(conn, info.fingerprint)
-        corrections = _correct(node, conn, info.fingerprint)  # misspelt → nearest word
+        known = _known_terms(conn, fts_version)
+        corrections = _correct(node, conn, fts_version)  # misspelt → nearest word
         share = known_share(node, known)
         if conn.vendor == "postgresql":
             _pg_variants(node, conn)
-        lex_pos, lex_score = _lexical(node, conn, t)
+        lex_pos, lex_score = _lexical(node, conn, t, fts_version)
         lex_mask = t.mask_from(lex_pos)
         lex_full = np.zeros(n, dtype=np.float64)
         lex_full[lex_pos] = lex_score
@@ -451,9 +635,8 @@ def search(
             how[lex_mask] = 1
             how[widen & ~lex_mask] = 2
     rows = np.flatnonzero(matched & allowed)
-    order = rows[np.lexsort((rows, -np.round(score[rows], 6)))]
-    total = len(order)
-    page = order[int(offset) : int(offset) + int(limit)]
+    total = len(rows)
+    page = _top(rows, np.round(score[rows], 6), int(offset) + int(limit))[int(offset) :]
     facets = docs.facets(t, matched, masks, ADDRESSEE_LABELS, STRENGTH_LABELS)
     hits = _hits(
         [(int(t.ids[p]), float(score[p]), int(how[p]), float(similarity[p])) for p in page],
@@ -465,7 +648,17 @@ def search(
     if node is not None and lexical_total < FEW_HITS:
         results.suggestions = _suggestions(node, corrections, query)
     _cache_put(key, results)
-    return copy.deepcopy(results)
+    return _copy(results)
+
+
+def _top(rows: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """The k best rows by descending score, ties in document order (row number), without
+    sorting the whole result set: only the rows scoring at least the k-th best are sorted."""
+    if k < len(rows):
+        kth = -np.partition(-score, k - 1)[k - 1]
+        keep = score >= kth
+        rows, score = rows[keep], score[keep]
+    return rows[np.lexsort((rows, -score))][:k]
 
 
 def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
@@ -476,8 +669,10 @@ def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
     text = _query_text(node)
     if not text.strip():
         return None
+    if not embed.has_item_vectors(version):  # no O(n) work that cannot change the ranking
+        return None
     m = embed.matrix(t.ids, version)
-    if not len(m) or not m.any():
+    if not len(m):
         return None
     q = embed.query_vector(text)
     if q is None:
@@ -572,11 +767,13 @@ def _item_rows(ids: list[int], version: str) -> dict[int, dict]:
         items = (
             Item.objects.filter(id__in=missing)
             .select_related("meeting", "document")
-            .defer("raw_text", "document__raw_text")
-            .prefetch_related(
-                Prefetch("assignments", queryset=Assignment.objects.select_related("theme"))
-            )
+            .defer("raw_text", "document__raw_text", "document__body")
         )
+        themes: dict[int, list[str]] = {}
+        for item_id, label in Assignment.objects.filter(item_id__in=missing).values_list(
+            "item_id", "theme__label"
+        ):
+            themes.setdefault(item_id, []).append(label)
         with connections[current_alias()].cursor() as cur:
             marks = ", ".join(["%s"] * len(missing))
             cur.execute(
@@ -601,7 +798,7 @@ def _item_rows(ids: list[int], version: str) -> dict[int, dict]:
                 "session": roman if item.part == "B" else None,
                 "year": item.meeting.start_date.year if item.meeting.start_date else None,
                 "symbol": item.symbol,
-                "themes": sorted(a.theme.label for a in item.assignments.all()),
+                "themes": sorted(themes.get(item.id, [])),
                 "citation": citation(item),
                 "kind": item.kind,
                 "addressees": [a for a in ADDRESSEE_LABELS if a in addressees],

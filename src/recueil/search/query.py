@@ -275,8 +275,10 @@ def is_plain(node: Node | None) -> bool:
         return False
     if isinstance(node, Leaf):
         return not (node.quoted or node.prefix)
-    return isinstance(node, And) and not node.explicit and all(
-        isinstance(c, Leaf) and not (c.quoted or c.prefix) for c in node.children
+    return (
+        isinstance(node, And)
+        and not node.explicit
+        and all(isinstance(c, Leaf) and not (c.quoted or c.prefix) for c in node.children)
     )
 
 

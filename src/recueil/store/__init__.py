@@ -50,6 +50,11 @@ class Store:
 
         with migration_lock(self.alias):
             call_command("migrate", database=self.alias, verbosity=0, interactive=False)
+            # The search index is derived from these tables: built (or rebuilt for a new
+            # index layout) here, by the process that sets the database up, never by a read.
+            from recueil.search.index import ensure_index
+
+            ensure_index(alias=self.alias)
 
     @_routed
     def save(self, loaded, *, user: str | None = None):

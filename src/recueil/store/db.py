@@ -191,15 +191,28 @@ def write_transaction(alias: str):
     PostgreSQL a transaction-level advisory lock does the same, so two ingests or two
     editors deciding on one pair never both insert what the other inserts (a unique
     violation under READ COMMITTED): the second waits, then sees the first's rows.
+    The outermost one also brings the search index up to date with what it wrote, before
+    it commits (`recueil.search.index.sync`: the items the change log names, nothing
+    else), so readers never find it stale and never have to write.
     """
     from django.db import connections, transaction
 
+    conn = connections[alias]
+    depth = getattr(conn, "_recueil_write_depth", 0)
     with transaction.atomic(using=alias):
-        conn = connections[alias]
         if conn.vendor == "postgresql":
             with conn.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_WRITE_LOCK])
-        yield
+        conn._recueil_write_depth = depth + 1
+        try:
+            yield
+        finally:
+            conn._recueil_write_depth = depth
+        if depth == 0:
+            # The index is a derived table of this same database (the store's business)
+            from recueil.search.index import sync
+
+            sync(alias)
 
 
 # The router named by the settings (kept under this name): recueil.store.routing sends the

@@ -332,3 +332,18 @@ class IndexEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.item_ref} {self.theme_label} by {self.user}"
+
+
+class Change(models.Model):
+    """One write that can change what a search shows, appended by SQL triggers (migration
+    0006) so that no writer can forget it: `kind` i = item row_id, a = assignment of item
+    row_id, m = meeting row_id, t = theme, d = document, r = forced index rebuild. The
+    search index applies the rows after its watermark (`recueil.search.index.sync`); the
+    latest `seq` is the cheap version every reader compares (no table scan)."""
+
+    seq = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=1)
+    row_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        db_table = "recueil_change"

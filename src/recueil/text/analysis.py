@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import Stemmer
 
@@ -96,14 +96,21 @@ def analyse_word(word: str) -> str:
     return term
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word of the original text with its offsets and its index term."""
+class Token(NamedTuple):
+    """A word of the original text with its offsets and its index term (a named tuple:
+    a search highlights thousands of words per query, a frozen dataclass costs ×3)."""
 
     start: int
     end: int
     word: str
     term: str
+
+
+def spans_and_terms(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    """Offsets and index terms of every word of `text`, as two lists: what `tokens` gives,
+    without one object per word (snippets of a page of hits read thousands of words)."""
+    spans = [m.span() for m in _WORD_RE.finditer(text)]
+    return spans, [analyse_word(text[a:b]) for a, b in spans]
 
 
 def tokens(text: str) -> Iterator[Token]:
