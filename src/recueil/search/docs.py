@@ -146,6 +146,20 @@ def table(version: str, rows_version: str = "") -> DocTable:
 # --- filters: name → mask -----------------------------------------------------------------
 
 
+_labels: dict[tuple[str, str], dict[int, str]] = {}
+
+
+def theme_labels(t: DocTable) -> dict[int, str]:
+    """Theme id → label, read once per table version (any theme edit moves the version)."""
+    key = (current_alias(), t.version)
+    labels = _labels.get(key)
+    if labels is None:
+        labels = dict(Theme.objects.values_list("id", "label"))
+        _labels.clear()
+        _labels[key] = labels
+    return labels
+
+
 def filter_masks(t: DocTable, filters: dict[str, tuple]) -> dict[str, np.ndarray]:
     """One mask per active filter; `filters` as built by `engine._filters`."""
     out = {}
@@ -218,7 +232,7 @@ def facets(
     ids = t.theme_id[sel[t.theme_pos]] if len(t.theme_pos) else np.zeros(0, np.int64)
     per_theme = np.bincount(ids) if len(ids) else np.zeros(0, np.int64)
     counts = {int(k): int(per_theme[k]) for k in np.flatnonzero(per_theme).tolist()}
-    labels = dict(Theme.objects.filter(id__in=list(counts)).values_list("id", "label"))
+    labels = theme_labels(t)
     out["theme"] = sorted(
         ({"value": labels[k], "label": labels[k], "count": c} for k, c in counts.items()
          if k in labels),

@@ -770,12 +770,16 @@ def _item_rows(ids: list[int], version: str) -> dict[int, dict]:
             .defer("raw_text", "document__raw_text", "document__body")
         )
         themes: dict[int, list[str]] = {}
-        for item_id, label in Assignment.objects.filter(item_id__in=missing).values_list(
-            "item_id", "theme__label"
-        ):
-            themes.setdefault(item_id, []).append(label)
         with connections[current_alias()].cursor() as cur:
             marks = ", ".join(["%s"] * len(missing))
+            cur.execute(
+                f"SELECT a.item_id, t.label FROM {Assignment._meta.db_table} a "
+                f"JOIN {Theme._meta.db_table} t ON t.id = a.theme_id "
+                f"WHERE a.item_id IN ({marks})",
+                missing,
+            )
+            for item_id, label in cur.fetchall():
+                themes.setdefault(item_id, []).append(label)
             cur.execute(
                 f"SELECT d.item_id, d.strength, a.addressee FROM {index.DOC} d "
                 f"LEFT JOIN {index.ADDRESSEE} a ON a.item_id = d.item_id "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError
 
@@ -202,9 +202,7 @@ class ItemFilters(Schema):
 
 def invalid(name: str, value, allowed) -> HttpError:
     """A 422 naming the parameter, the value received and the values allowed."""
-    return HttpError(
-        422, f"invalid {name}={value!r}: allowed values are {allowed}"
-    )
+    return HttpError(422, f"invalid {name}={value!r}: allowed values are {allowed}")
 
 
 def check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> str | None:
@@ -343,18 +341,29 @@ def search(
         raise HttpError(503, str(exc)) from exc
     except ValueError as exc:
         raise HttpError(400, str(exc)) from exc
-    return {
+    # Built field by field as SearchOut declares them (the schema documents the endpoint and
+    # schemathesis checks it): validating a page of hits and every facet through pydantic
+    # took a sixth of a search's time at 100 k items.
+    return JsonResponse({
         "query": res.query,
         "total": res.total,
         "limit": limit,
         "offset": offset,
-        "hits": res.hits,
-        "facets": res.facets,
+        "hits": [{f: h.get(f, d) for f, d in HIT_FIELDS.items()} for h in res.hits],
+        "facets": {k: [{"value": f["value"], "label": f["label"], "count": f["count"]}
+                       for f in v] for k, v in res.facets.items()},
         "corrections": res.corrections,
         "semantic": res.semantic,
         "lexical_total": res.lexical_total,
-        "suggestions": res.suggestions or None,
-    }
+        "suggestions": ({"themes": res.suggestions.get("themes") or [],
+                         "query": res.suggestions.get("query")}
+                        if res.suggestions else None),
+    })  # fmt: skip
+
+
+# SearchHit's fields and defaults, in its order
+HIT_FIELDS = {name: (None if f.is_required() else f.default)
+              for name, f in SearchHit.model_fields.items()}  # fmt: skip
 
 
 # --- Agreed language (recueil.link) ---------------------------------------------------------

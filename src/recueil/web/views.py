@@ -294,13 +294,18 @@ def run_search(q: str, filters: dict, *, limit: int = 20, offset: int = 0):
         from recueil.search import search as engine
     except ImportError as exc:
         raise SearchUnavailable(_("Search is not available on this server.")) from exc
+    from recueil.search.index import IndexMissing
+
     kwargs = {k: v for k, v in filters.items() if v}
     if "year" in kwargs:
         try:
             kwargs["year"] = int(kwargs["year"])
         except ValueError:
             kwargs.pop("year")
-    return engine(q, limit=limit, offset=offset, **kwargs)
+    try:
+        return engine(q, limit=limit, offset=offset, **kwargs)
+    except IndexMissing as exc:  # a store no writer has set up yet
+        raise SearchUnavailable(_("Search is not available on this server.")) from exc
 
 
 FACET_TITLES = {
