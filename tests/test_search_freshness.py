@@ -95,3 +95,22 @@ def test_the_change_log_stays_small(corpus_store_copy):
     store = corpus_store_copy
     store.run(queries.unassign, "A:III.21", "Enfants (non accompagnés/séparés)")
     assert store.run(Change.objects.count) == 1
+
+
+def test_the_proximity_boost_of_large_collections_keeps_the_expected_results(
+    corpus_store, monkeypatch
+):
+    """Above NEAR_EXACT items only the best candidates are checked for proximity (in
+    Python, on their analysed text): on the corpus, forced onto that path, every query of
+    tests/search_queries.py still finds its expected items in the top 10."""
+    from recueil.search import engine
+    from tests.search_queries import QUERIES
+
+    monkeypatch.setattr(engine, "NEAR_EXACT", 0)
+    engine.clear_cache()
+    misses = []
+    for query, expected in QUERIES:
+        got = refs(corpus_store.run(search, query, limit=10))
+        misses += [f"{query!r}: {e} not in {got}" for e in expected if e not in got]
+    engine.clear_cache()
+    assert not misses, "\n".join(misses)

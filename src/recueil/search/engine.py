@@ -458,7 +458,10 @@ def _near_rows(near: str, node, conn, t, pos: np.ndarray, score: np.ndarray) -> 
             cur.execute(f"SELECT rowid FROM {index.FTS} WHERE {index.FTS} MATCH %s", [near])
             close = t.mask_from(t.positions([r[0] for r in cur.fetchall()]))
         return close[pos]
-    best = np.argpartition(-score, NEAR_CANDIDATES - 1)[:NEAR_CANDIDATES]
+    if len(pos) > NEAR_CANDIDATES:
+        best = np.argpartition(-score, NEAR_CANDIDATES - 1)[:NEAR_CANDIDATES]
+    else:
+        best = np.arange(len(pos))
     ids = t.ids[pos[best]].tolist()
     words = [w for c in node.children for w in c.terms]
     span = 2 * len(words)
@@ -654,6 +657,8 @@ def search(
 def _top(rows: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     """The k best rows by descending score, ties in document order (row number), without
     sorting the whole result set: only the rows scoring at least the k-th best are sorted."""
+    if k <= 0:
+        return rows[:0]
     if k < len(rows):
         kth = -np.partition(-score, k - 1)[k - 1]
         keep = score >= kth
