@@ -114,26 +114,23 @@ class Client(threading.Thread):
     def request(self):
         r, ref = self.rng.random(), self.rng.choice(self.refs)
         if r < 0.35:
-            return (
-                "GET",
-                "/search?" + urllib.parse.urlencode({"q": self.rng.choice(SEARCHES)}),
-                None,
-            )
+            query = urllib.parse.urlencode({"q": self.rng.choice(SEARCHES)})
+            return "search", "GET", "/search?" + query, None
         if r < 0.6:
-            return "GET", "/items/" + urllib.parse.quote(ref), None
+            return "item", "GET", "/items/" + urllib.parse.quote(ref), None
         if r < 0.85:
             query = urllib.parse.quote(self.rng.choice(SEARCHES))
             path = self.rng.choice(["/api/items?limit=20", "/api/meetings/A:VII",
                                     "/api/search?q=" + query])  # fmt: skip
-            return "GET", path, None
+            return "api", "GET", path, None
         action = self.rng.choice(["add", "remove"])
         body = json.dumps({"theme": THEME, "action": action})
-        return "POST", f"/api/items/{urllib.parse.quote(ref)}/themes", body
+        return "decision", "POST", f"/api/items/{urllib.parse.quote(ref)}/themes", body
 
     def run(self):
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
         while time.monotonic() < self.deadline:
-            method, path, body = self.request()
+            kind, method, path, body = self.request()
             start = time.perf_counter()
             try:
                 conn.request(method, path, body=body, headers=self.auth if body else {})
@@ -147,6 +144,7 @@ class Client(threading.Thread):
             elapsed = time.perf_counter() - start
             with self.stats["lock"]:
                 self.stats["latencies"].append(elapsed)
+                self.stats["by_kind"].setdefault(kind, []).append(elapsed)
                 if not isinstance(status, int) or status >= 500:
                     self.stats["errors"].append(f"{status} {method} {path}")
                 elif status >= 400:
@@ -171,8 +169,15 @@ def login(port: int) -> dict:
 SESSION: dict = {}
 
 
+def percentile(seconds: list[float], p: float) -> float:
+    """The p-th quantile of latencies given in seconds, in ms."""
+    ordered = sorted(seconds)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
 def run_level(port: int, server: subprocess.Popen, refs, clients: int, duration: float) -> dict:
-    stats = {"lock": threading.Lock(), "latencies": [], "errors": [], "refused": 0}
+    stats = {"lock": threading.Lock(), "latencies": [], "errors": [], "refused": 0,
+             "by_kind": {}}  # fmt: skip
     if not SESSION:
         SESSION.update(login(port))
     deadline = time.monotonic() + duration
@@ -194,7 +199,9 @@ def run_level(port: int, server: subprocess.Popen, refs, clients: int, duration:
             "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "max": pct(1.0),
             "over_2s": sum(x > 2 for x in lat), "errors": len(stats["errors"]),
             "decisions_refused_4xx": stats["refused"], "server_rss_mib": peak,
-            "error_samples": stats["errors"][:5]}  # fmt: skip
+            "error_samples": stats["errors"][:5],
+            "kinds": {k: (len(v), percentile(v, 0.5), percentile(v, 0.95))
+                      for k, v in sorted(stats["by_kind"].items())}}  # fmt: skip
 
 
 def main() -> None:
@@ -228,6 +235,8 @@ def main() -> None:
         for r in results:
             print(" | ".join(f"{r[c]:.0f}" if isinstance(r[c], float) else str(r[c])
                              for c in cols), r.get("note", ""))  # fmt: skip
+            kinds = [f"{k} ({n}) {p50:.0f} / {p95:.0f}" for k, (n, p50, p95) in r["kinds"].items()]
+            print("   by kind (requests) p50 / p95 ms:", ", ".join(kinds))
             for e in r["error_samples"]:
                 print("   error:", e)
     finally:
