@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 
-# Item texts analysed ahead (the link ranking's cache holds 8 192): bounded so that a
-# large collection does not delay the start by more than a few seconds.
-TEXTS = 4000
+# Item texts analysed ahead (the link ranking's cache holds 8 192; ~0.7 ms each), the
+# newest first: bounded so that a large collection delays the start by ~1.5 s at most.
+TEXTS = 2000
 
 
 def warm(store) -> float:
