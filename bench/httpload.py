@@ -40,6 +40,17 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 600)
     raise SystemExit(f"server did not answer within {timeout} s")
 
 
+def start_serve(db: Path, port: int, log, *options: str, env: dict | None = None,
+                timeout: float = 300) -> subprocess.Popen:  # fmt: skip
+    """`recueil serve --db DB` on loopback with `options`, once it answers the API."""
+    root = Path(__file__).resolve().parent.parent
+    cmd = [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--host", HOST,
+           "--port", str(port), *options]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root, env=env)
+    wait_http(f"http://{HOST}:{port}/api/meetings", proc, Path(log.name), timeout)
+    return proc
+
+
 def _client(port: int, paths: list[str], deadline: float, out: list, errors: list) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=60)
     for path in paths:
@@ -79,7 +90,7 @@ def _drive(port: int, paths: list[str], clients: int, max_seconds: float, queue)
 
 def load(port: int, paths: list[str], clients: int, max_seconds: float = 60) -> dict:
     """Send `paths` from `clients` threads (in a child process: the client's own GIL does
-    not slow the server down); p50/p95 in ms, requests/s, error count."""
+    not slow the server down); p50/p95 in ms, requests/s, error count, sorted latencies."""
     queue: multiprocessing.Queue = multiprocessing.Queue()
     child = multiprocessing.Process(target=_drive, args=(port, paths, clients, max_seconds, queue))
     child.start()
@@ -91,9 +102,10 @@ def load(port: int, paths: list[str], clients: int, max_seconds: float = 60) -> 
                 "errors": len(errors)}  # fmt: skip
     if errors:
         print(f"{len(errors)} errors, e.g. {errors[:3]}", file=sys.stderr)
-    ms = [x * 1000 for x in latencies]
+    ms = sorted(x * 1000 for x in latencies)
     return {"p50": statistics.median(ms), "p95": percentile(ms, 0.95),
-            "rps": len(ms) / elapsed, "n": len(ms), "errors": len(errors)}  # fmt: skip
+            "rps": len(ms) / elapsed, "n": len(ms), "errors": len(errors), "ms": ms,
+            "error_samples": errors[:5]}  # fmt: skip
 
 
 def percentile(values: list[float], q: float) -> float:

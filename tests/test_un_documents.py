@@ -329,6 +329,26 @@ def test_item_page_by_symbol_ref_with_its_language_versions(un_store):
         assert client.get("/api/items/A:I.22").status_code == 404  # not in this store
 
 
+def test_api_agreed_language_routes_take_symbol_refs(un_store):
+    """related, links and draft-fate answer for items cited by symbol, as the CLI does."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from recueil import link
+
+    with override_settings(RECUEIL_DB_ALIAS=un_store.alias):
+        client = Client()
+        related = client.get("/api/items/A/RES/79/154:op.2/related", {"limit": 5})
+        assert related.status_code == 200, related.content
+        expected = un_store.run(link.related, "A/RES/79/154:op.2", 5)
+        assert [r["ref"] for r in related.json()] == [r["ref"] for r in expected]
+        assert client.get("/api/items/A/RES/79/154:op.2/links").status_code == 200
+        fate = client.get("/api/items/A/C.3/79/L.22:op.2/draft-fate")
+        assert fate.status_code == 200, fate.content
+        assert fate.json()["units"][0]["match"]["ref"] == "A/RES/79/154:op.2"
+        assert client.get("/api/items/A/RES/79/154:op.999/related").status_code == 404
+
+
 def test_refs_of_any_meeting_number_and_symbol_refs_round_trip():
     assert Ref.parse("A:CD.1").meeting == 400
     assert Ref.parse("A:12.3") == Ref.parse("A:XII.3")

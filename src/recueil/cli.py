@@ -537,6 +537,9 @@ def serve(db, host, port, threads, workers, corpus, train_first, embed) -> None:
     store.run(warm)  # loaded once here, shared by the forked workers (copy-on-write)
     if train_first and train_in_background(store, db):
         click.echo("training the theme suggester in the background", err=True)
+    from recueil.web.warm import warm
+
+    click.echo(f"caches warmed in {warm(store):.1f} s (the workers inherit them)", err=True)
     from django.conf import settings as django_settings
 
     django_settings.RECUEIL_DB_ALIAS = store.alias

@@ -40,7 +40,7 @@ def test_english_question_theme_filter_and_item(server, tmp_path):
         expect(hits.first).to_be_visible()
         assert set(hits.all_inner_texts()[:5]) & CHILDREN, hits.all_inner_texts()
         expect(page.locator('[data-match="meaning"]').first).to_have_text("similar meaning")
-        expect(page.locator(".search-language")).to_contain_text("Texts in French")
+        expect(page.locator(".search-language")).to_contain_text("Language of the texts: French")
         page.screenshot(path=str(tmp_path / "search-english.png"))
 
         theme_link = page.locator('details[data-facet="theme"] li a').first

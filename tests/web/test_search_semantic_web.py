@@ -47,13 +47,14 @@ def test_english_query_in_the_english_interface_shows_french_items_of_similar_me
     refs = re.findall(r'<span class="key">([^<]+)</span>', html)
     assert set(refs[:5]) & CHILDREN, refs[:10]
     assert 'data-match="meaning"' in html and "similar meaning" in html
-    assert "Texts in French" in html
+    assert "Language of the texts: French." in html
     assert 'lang="fr"' in html  # the snippets are marked as French text
 
 
 def test_french_interface_says_sens_proche(web):
     html = web(HTTP_ACCEPT_LANGUAGE="fr").get("/search", {"q": "fake identity papers"}).content
     assert "sens proche" in html.decode()
+    assert "Langue des textes : Français." in html.decode()  # named in the interface language
 
 
 def test_corrections_appear_on_the_page_and_in_the_api(web):

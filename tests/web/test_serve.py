@@ -23,11 +23,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(db: Path, port: int, log: Path) -> subprocess.Popen:
+def _start(db: Path, port: int, log: Path, *options: str, env: dict | None = None
+           ) -> subprocess.Popen:  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "recueil.cli", "serve", "--db", str(db), "--port", str(port),
-         "--workers", "2", "--no-train"],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT,
+         "--workers", "2", "--no-train", *options],
+        stdout=log.open("w"), stderr=subprocess.STDOUT, cwd=ROOT, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 180
     while True:
@@ -65,6 +66,29 @@ def test_serve_ingests_an_empty_database_once_and_stops_cleanly(tmp_path, corpus
     proc = _start(db, port, tmp_path / "second.log")
     _stop(proc, port)
     assert "ingesting" not in (tmp_path / "second.log").read_text()
+
+
+def test_workers_encode_queries_after_the_master_embedded_the_corpus(tmp_path):
+    """The master embeds what it ingests, then forks the workers (OpenMP, which the
+    encoder runs on, is not fork-safe once it has started threads): every worker must
+    still encode queries and find items by meaning."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    report = next((ROOT / "corpus").glob("001_*"))  # the 2024 report: 13 recommendations
+    (corpus / report.name).write_bytes(report.read_bytes())
+    env = {**os.environ, "RECUEIL_VECTOR_CACHE": "off"}  # nothing cached: the master encodes
+    db, port = tmp_path / "serve.sqlite3", _free_port()
+    proc = _start(db, port, tmp_path / "serve.log", "--corpus", str(corpus), env=env)
+    try:
+        for _ in range(4):  # both workers answer
+            url = f"http://127.0.0.1:{port}/api/search?q=children+travelling+alone&limit=5"
+            with urllib.request.urlopen(url, timeout=60) as r:
+                hits = json.load(r)["hits"]
+            assert hits and all(h["ref"].startswith("A:XI.") for h in hits)
+    finally:
+        _stop(proc, port)
+    log = (tmp_path / "serve.log").read_text()
+    assert "empty database: ingesting" in log, log
 
 
 def test_the_django_project_loads_without_the_cli(tmp_path):

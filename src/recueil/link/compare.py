@@ -54,11 +54,19 @@ def _matcher(a: list[str], b: list[str]) -> SequenceMatcher:
     return SequenceMatcher(None, a, b, autojunk=False)
 
 
+def words(tokens: list[Token]) -> list[str]:
+    """The folded keys of the word tokens, in order: what `overlap` aligns."""
+    return [t.key for t in tokens if t.is_word]
+
+
 def overlap(a: str | list[Token], b: str | list[Token]) -> Overlap:
     ta = tokenize(a) if isinstance(a, str) else a
     tb = tokenize(b) if isinstance(b, str) else b
-    wa = [t.key for t in ta if t.is_word]
-    wb = [t.key for t in tb if t.is_word]
+    return overlap_words(words(ta), words(tb))
+
+
+def overlap_words(wa: list[str], wb: list[str]) -> Overlap:
+    """`overlap` of two texts already reduced to their `words`."""
     matched = sum(block.size for block in _matcher(wa, wb).get_matching_blocks())
     return Overlap(matched, len(wa), len(wb))
 

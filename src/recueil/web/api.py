@@ -480,7 +480,9 @@ class DraftFateOut(Schema):
     summary: dict[str, int]
 
 
-@api.get("/items/{ref}/related", response=list[RelatedOut], summary="Items most similar to one")
+@api.get(
+    "/items/{path:ref}/related", response=list[RelatedOut], summary="Items most similar to one"
+)
 def item_related(
     request: HttpRequest, ref: str, limit: int = 10, status: str = "adopted",
     part: str | None = None,
@@ -496,7 +498,7 @@ def item_related(
     return _call(link.related, ref, limit, status=status, part=part)
 
 
-@api.get("/items/{ref}/links", response=list[LinkOut], summary="Uptake links of an item")
+@api.get("/items/{path:ref}/links", response=list[LinkOut], summary="Uptake links of an item")
 def item_links(request: HttpRequest, ref: str):
     """Lineage links touching `ref` (as recommendation or as COP paragraph), with their
     status (proposed, confirmed, rejected) and origin (auto, explicit, curated)."""
@@ -555,7 +557,7 @@ def meeting_uptake(request: HttpRequest, key: str):
             "recommendations": rows}  # fmt: skip
 
 
-@api.get("/items/{ref}/draft-fate", response=DraftFateOut, summary="Where a draft's text went")
+@api.get("/items/{path:ref}/draft-fate", response=DraftFateOut, summary="Where a draft's text went")
 def item_draft_fate(request: HttpRequest, ref: str, scope: str = "meeting"):
     """Per unit of draft `ref` (item and subparagraphs): survived, changed (with the adopted
     item and the diff from the draft to it) or disappeared (with the closest item)."""
@@ -573,7 +575,8 @@ from recueil.web.api_analytics import router as analytics_router  # noqa: E402
 api.add_router("/", analytics_router)
 
 # Items cited by a symbol hold slashes (`A/RES/80/228:op.5.b`): their route takes the rest
-# of the path, and comes after every other /items/… route so it never shadows them.
+# of the path, and comes after every other /items/… route so it never shadows them (those
+# take a `path` ref too, so /items/A/RES/80/228:op.5/related works).
 from ninja import Router  # noqa: E402
 
 symbol_router = Router()

@@ -125,7 +125,7 @@ def _user(request: HttpRequest) -> str:
 
 
 @router.get(
-    "/items/{ref}/suggestions", response=dict[str, list[SuggestionOut]], auth=EDITOR,
+    "/items/{path:ref}/suggestions", response=dict[str, list[SuggestionOut]], auth=EDITOR,
     summary="Theme suggestions for an item, with evidence (editors)",
 )  # fmt: skip
 def item_suggestions(request: HttpRequest, ref: str, top: int = 10):
@@ -174,7 +174,7 @@ def meeting_bulk_accept(request: HttpRequest, key: str, body: BulkIn):
 
 
 @router.post(
-    "/items/{ref}/themes", response=EventOut, auth=EDITOR,
+    "/items/{path:ref}/themes", response=EventOut, auth=EDITOR,
     summary="Decide on a theme for an item: accept, reject, add, remove",
 )  # fmt: skip
 def decide(request: HttpRequest, ref: str, body: DecisionIn):
@@ -184,7 +184,7 @@ def decide(request: HttpRequest, ref: str, body: DecisionIn):
                  score=body.score, note=body.note)  # fmt: skip
 
 
-@router.get("/items/{ref}/history", response=list[EventOut], auth=EDITOR,
+@router.get("/items/{path:ref}/history", response=list[EventOut], auth=EDITOR,
             summary="The audit trail of an item")  # fmt: skip
 def item_history(request: HttpRequest, ref: str):
     return _call(curation.history, ref=ref)

@@ -10,6 +10,7 @@ import mimetypes
 import re
 import tempfile
 import threading
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -18,7 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_noop
+from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 
 from recueil.model import Ref, from_roman
@@ -277,11 +278,24 @@ def search(request: HttpRequest) -> HttpResponse:
             context["error"] = _("The query could not be read: %(reason)s") % {"reason": exc}
         else:
             context["results"] = results
+            context["text_languages"] = _text_languages(results.hits)
             context["facets"] = _facet_links(q, filters, results.facets)
             context["active_filters"] = _active_filters(q, filters)
             context["page"] = page
             context["pages"] = _pages(q, filters, page, limit, results.total)
     return render(request, "web/search.html", context)
+
+
+def _text_languages(hits: list[dict]) -> str:
+    """The languages of the texts on the page, most frequent first, named in the
+    interface language (a cross-lingual result should say what the user will read)."""
+    names = []
+    for code, _n in Counter(h.get("language") or "fr" for h in hits).most_common():
+        try:
+            names.append(str(get_language_info(code)["name_translated"]))
+        except KeyError:
+            names.append(code)
+    return ", ".join(names)
 
 
 class SearchUnavailable(RuntimeError):
