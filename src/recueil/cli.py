@@ -505,7 +505,7 @@ BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
               help="Train the theme suggester in the background when none exists yet.")  # fmt: skip
 @click.option("--embed/--no-embed", "embed", default=True, show_default=True,
               help="Compute the search vectors of texts that have none before serving "
-                   "(--no-embed: serve at once; those texts are found by words only).")
+                   "(--no-embed: serve at once; those texts are found by words only).")  # fmt: skip
 def serve(db, host, port, threads, workers, corpus, train_first, embed) -> None:
     """Serve the web app and REST API (gunicorn WSGI server) on HOST:PORT.
 
@@ -530,11 +530,8 @@ def serve(db, host, port, threads, workers, corpus, train_first, embed) -> None:
         report = ingest_paths(store, [corpus], IngestOptions(user=getpass.getuser()))
         if report.errors:
             _fail("; ".join(str(e) for e in report.errors))
-    else:  # build the search index now rather than on the first query
+    else:  # catch up on writes that bypassed the store; vectors of new texts
         refresh_derived(store, changed=False, vectors=embed)
-    from recueil.search.engine import warm
-
-    store.run(warm)  # loaded once here, shared by the forked workers (copy-on-write)
     if train_first and train_in_background(store, db):
         click.echo("training the theme suggester in the background", err=True)
     from recueil.web.warm import warm

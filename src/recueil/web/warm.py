@@ -29,9 +29,11 @@ def _warm() -> None:
     from recueil.link.rank import analysed
     from recueil.link.similar import catalog, related
     from recueil.search import search
+    from recueil.search.engine import warm as warm_search
     from recueil.store.models import Item
 
     search("trafic de migrants", limit=20)  # engine rows, vocabulary, vectors, encoder
+    warm_search()  # postings of the most frequent words (see search.engine.warm)
     rows = Item.objects.filter(status="adopted").order_by("-id").values_list("ref", "text")
     first = None
     for ref, text in rows[:TEXTS].iterator():
