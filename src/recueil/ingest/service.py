@@ -196,8 +196,23 @@ def ingest_paths(
                 on_saved(result)
         fill_vocabulary(store, vocabularies, report)
         if options.refresh:
-            refresh_derived(store, report, changed=report.changed)
+            refresh_derived(store, report, changed=report.changed, vectors=False)
+    if options.refresh:
+        # The search vectors are computed after the commit: encoding is the slow part
+        # (~20 texts/s) and would hold the store's write lock, so editors' decisions would
+        # wait for it. They are a cache of the texts: a run killed here leaves texts
+        # without vectors (found by their words) until the next ingest or `serve` adds them.
+        refresh_vectors(store, report)
     return report
+
+
+def refresh_vectors(store, report: IngestReport | None = None) -> None:
+    """The search vectors of new or changed texts (see recueil.search.embed.refresh)."""
+    from recueil.search.embed import refresh
+
+    done = store.run(refresh)
+    if report is not None:
+        report.vectors = done["embedded"]
 
 
 def fill_vocabulary(store, vocabularies: list[tuple[Path, dict]], report: IngestReport) -> None:
@@ -219,13 +234,10 @@ def refresh_derived(
     vectors of new texts for later (`recueil serve --no-embed` on a large import)."""
     from recueil.link import propose_links
     from recueil.search import ensure_index
-    from recueil.search.embed import refresh as refresh_vectors
 
     store.run(ensure_index)
-    if vectors:
-        done = store.run(refresh_vectors)  # semantic search: only new or changed texts
-        if report is not None:
-            report.vectors = done["embedded"]
+    if vectors:  # semantic search: only new or changed texts
+        refresh_vectors(store, report)
     if changed:  # editors' confirmed/rejected links are kept by propose_links
         links = store.run(propose_links)
         if report is not None:

@@ -142,7 +142,7 @@ def refresh(*, progress=None, prune: bool = True) -> dict:
                            if not c])  # fmt: skip
         with transaction.atomic(using=conn.alias), conn.cursor() as cur:
             cur.executemany(
-                f"INSERT INTO {TABLE} (key, vec) VALUES (%s, %s)",
+                f"INSERT INTO {TABLE} (key, vec) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
                 [(k, v.astype(np.float32).tobytes()) for (k, _t), v in zip(batch, vecs,
                                                                           strict=True)],
             )  # fmt: skip
