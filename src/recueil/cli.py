@@ -53,13 +53,13 @@ def _check_meeting(store, part: str | None, meeting: str | None) -> None:
     """`--meeting` must name a meeting (or session) that holds items: exit 2 with the list."""
     if not meeting:
         return
-    from recueil.model import from_roman
+    from recueil.model import meeting_number
     from recueil.store import queries
 
     keys = store.run(queries.meeting_keys, part)
     text = str(meeting).strip().upper().removeprefix(f"{(part or '').upper()}:")
     try:
-        number = int(text) if text.isdigit() else from_roman(text)
+        number = meeting_number(text)
     except ValueError:
         number = None
     from recueil.model import to_roman
