@@ -152,10 +152,10 @@ def main() -> None:
 @click.option("--kind", default=None,
               help="Document kind, for files that do not show it (report, draft_addendum, "
                    "compendium, secretariat_report, …).")  # fmt: skip
-@click.option("--meeting", type=click.IntRange(1, None), default=None,
+@click.option("--meeting", type=click.IntRange(1, 3999), default=None,
               help="Working Group meeting number, when the report does not print it "
                    "(refused if it contradicts the printed ordinal or dates).")  # fmt: skip
-@click.option("--session", type=click.IntRange(1, None), default=None,
+@click.option("--session", type=click.IntRange(1, 3999), default=None,
               help="Conference session number, when the document does not print it.")
 @click.option("--symbol", default=None, help="UN symbol, when the document does not print it.")
 @click.option("--language", default=None, metavar="CODE",
@@ -774,10 +774,10 @@ _decide_command("reject", "Reject the link SOURCE → TARGET (audited).")
 @main.command()
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 200))
-@click.option("--offset", default=0, type=click.IntRange(0, None), help="Skip this many hits.")
+@click.option("--offset", default=0, type=click.IntRange(0, 10**9), help="Skip this many hits.")
 @click.option("--part", type=click.Choice(["A", "B", "a", "b"]))
 @click.option("--meeting", help="Meeting/session: VII, 7 or A:VII.")
-@click.option("--year", type=int, help="Year of the meeting/session.")
+@click.option("--year", type=click.IntRange(1, 9999), help="Year of the meeting/session.")
 @click.option("--theme", help="Theme label (items of its sub-themes included).")
 @click.option(
     "--addressee",
@@ -940,7 +940,7 @@ def evaluate_indexing(fmt, db) -> None:
 @main.command()
 @click.argument("ref", required=False)
 @click.option("--theme", default=None, help="The trail of one theme instead of one item.")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10**6))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)  # fmt: skip
 @DB
