@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -121,25 +122,49 @@ def _pg_available() -> bool:
         return False
 
 
-@pytest.fixture
-def pg_url():
-    """A new, empty PostgreSQL database on the local server; skipped when unreachable."""
+@contextmanager
+def pg_database(template: str | None = None):
+    """A new PostgreSQL database on the local server (a copy of `template` when given):
+    its URL, dropped afterwards; skipped when the server is unreachable."""
     if not _pg_available():
         pytest.skip(f"PostgreSQL not reachable at {PG_DSN}")
     import psycopg
 
     name = f"recueil_test_{uuid.uuid4().hex[:10]}"
+    copy = f' TEMPLATE "{template.rsplit("/", 1)[1]}"' if template else ""
     with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     base = PG_DSN.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    from django.db import connections
+    try:
+        yield f"{base}/{name}"
+    finally:
+        from django.db import connections
 
-    for alias in list(connections.settings):
-        if connections.settings[alias].get("NAME") == name:
-            connections[alias].close()
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for alias in list(connections.settings):
+            if connections.settings[alias].get("NAME") == name:
+                connections[alias].close()
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url():
+    """A new, empty PostgreSQL database on the local server; skipped when unreachable."""
+    with pg_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_corpus_url():
+    """A PostgreSQL database holding the whole bundled corpus (ingested once per session,
+    search index built): a template for `pg_database(template=...)`; do not write to it."""
+    from recueil.store import open_store
+
+    with pg_database() as url:
+        store = open_store(url)
+        ingest_into(store, [CORPUS], refresh=True)
+        store.close()  # a template must have no open connection
+        yield url
 
 
 @pytest.fixture(scope="session")

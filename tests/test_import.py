@@ -69,6 +69,36 @@ def test_jsonl_without_ref_is_cited_by_part_meeting_and_number(tmp_path):
     assert store.run(queries.get_item, "B:X.4", status="draft")["status"] == "draft"
 
 
+def test_meetings_and_sessions_of_any_size_are_imported_shown_and_exported(tmp_path):
+    """Past the largest roman numeral (3999) a meeting is cited in figures; numbers are
+    bounded only by the database's integer column (2**31 - 1)."""
+    src = tmp_path / "big.jsonl"
+    rows = [
+        {"part": "A", "meeting": 4000, "number": "1", "text": "Les États devraient agir."},
+        {"part": "B", "session": "123456", "number": "2", "text": "Prie le Secrétariat."},
+        {"part": "A", "meeting": "MMMCMXCIX", "number": "7", "text": "Encourage les États."},
+    ]  # fmt: skip
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
+    db = str(tmp_path / "db.sqlite3")
+    out = _run("import", str(src), "--db", db)
+    assert out.exit_code == 0, out.output
+    shown = _run("show", "A:4000.1", "--db", db)
+    assert shown.exit_code == 0 and "Les États devraient agir." in shown.output, shown.output
+    assert _run("show", "B:123456.2", "--db", db).exit_code == 0
+    assert _run("show", "A:3999.7", "--db", db).exit_code == 0  # = A:MMMCMXCIX.7
+    listed = _run("items", "--meeting", "123456", "--part", "B", "--db", db)
+    assert listed.exit_code == 0 and "B:123456.2" in listed.output, listed.output
+    exported = tmp_path / "out.jsonl"
+    assert _run("export", "--db", db, "--format", "jsonl", "--out", str(exported)).exit_code == 0
+    refs = [json.loads(line)["ref"] for line in exported.read_text("utf-8").splitlines()]
+    assert refs == ["A:MMMCMXCIX.7", "A:4000.1", "B:123456.2"]
+    too_big = tmp_path / "too_big.jsonl"
+    too_big.write_text(json.dumps({"part": "A", "meeting": 2**31, "number": "1",
+                                   "text": "x"}) + "\n", "utf-8")  # fmt: skip
+    refused = _run("import", str(too_big), "--db", db)
+    assert refused.exit_code != 0 and "line 1" in refused.output, refused.output
+
+
 def test_bad_jsonl_lines_are_refused_with_their_numbers_and_nothing_is_written(exported, tmp_path):
     lines = exported.read_text(encoding="utf-8").splitlines()
     bad = list(lines[:20])

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from recueil.ingest.errors import IngestError
+from recueil.model import MAX_MEETING
 
 DB_HELP = "Database: SQLite file path, sqlite:///PATH or postgresql://USER@HOST:PORT/DB."
 
@@ -53,13 +54,13 @@ def _check_meeting(store, part: str | None, meeting: str | None) -> None:
     """`--meeting` must name a meeting (or session) that holds items: exit 2 with the list."""
     if not meeting:
         return
-    from recueil.model import from_roman
+    from recueil.model import meeting_number
     from recueil.store import queries
 
     keys = store.run(queries.meeting_keys, part)
     text = str(meeting).strip().upper().removeprefix(f"{(part or '').upper()}:")
     try:
-        number = int(text) if text.isdigit() else from_roman(text)
+        number = meeting_number(text)
     except ValueError:
         number = None
     from recueil.model import to_roman
@@ -152,10 +153,10 @@ def main() -> None:
 @click.option("--kind", default=None,
               help="Document kind, for files that do not show it (report, draft_addendum, "
                    "compendium, secretariat_report, …).")  # fmt: skip
-@click.option("--meeting", type=click.IntRange(1, None), default=None,
+@click.option("--meeting", type=click.IntRange(1, MAX_MEETING), default=None,
               help="Working Group meeting number, when the report does not print it "
                    "(refused if it contradicts the printed ordinal or dates).")  # fmt: skip
-@click.option("--session", type=click.IntRange(1, None), default=None,
+@click.option("--session", type=click.IntRange(1, MAX_MEETING), default=None,
               help="Conference session number, when the document does not print it.")
 @click.option("--symbol", default=None, help="UN symbol, when the document does not print it.")
 @click.option("--language", default=None, metavar="CODE",
@@ -780,10 +781,10 @@ _decide_command("reject", "Reject the link SOURCE → TARGET (audited).")
 @main.command()
 @click.argument("query")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 200))
-@click.option("--offset", default=0, type=click.IntRange(0, None), help="Skip this many hits.")
+@click.option("--offset", default=0, type=click.IntRange(0, 10**9), help="Skip this many hits.")
 @click.option("--part", type=click.Choice(["A", "B", "a", "b"]))
 @click.option("--meeting", help="Meeting/session: VII, 7 or A:VII.")
-@click.option("--year", type=int, help="Year of the meeting/session.")
+@click.option("--year", type=click.IntRange(1, 9999), help="Year of the meeting/session.")
 @click.option("--theme", help="Theme label (items of its sub-themes included).")
 @click.option(
     "--addressee",
@@ -946,7 +947,7 @@ def evaluate_indexing(fmt, db) -> None:
 @main.command()
 @click.argument("ref", required=False)
 @click.option("--theme", default=None, help="The trail of one theme instead of one item.")
-@click.option("--limit", default=50, show_default=True, type=int)
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10**6))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)  # fmt: skip
 @DB

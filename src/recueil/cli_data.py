@@ -119,7 +119,7 @@ def import_(path: Path, user, note, db) -> None:
     store = _store(db)
     try:
         if path.suffix.lower() in (".jsonl", ".ndjson"):
-            with path.open(encoding="utf-8") as f:
+            with path.open("rb") as f:  # decoded line by line: a bad byte names its line
                 result = store.run(imports.import_jsonl, f, source=path.name, user=user)
             from recueil.search import ensure_index
 

@@ -100,9 +100,19 @@ _ROMAN = [
 _ROMAN_RE = re.compile(r"^(?=[MDCLXVI])M*(C[MD]|D?C{0,3})(X[CL]|L?X{0,3})(I[XV]|V?I{0,3})$")
 
 
+# Meeting and session numbers of any size a database column holds (PostgreSQL `integer`);
+# beyond the largest roman numeral they are written in figures (`A:4000.1`, which parses).
+MAX_MEETING = 2**31 - 1
+MAX_ROMAN = 3999  # MMMCMXCIX
+
+
 def to_roman(n: int) -> str:
-    if n <= 0:
-        raise ValueError(f"no roman numeral for {n}")
+    """`n` in roman figures (VII); above MAX_ROMAN in arabic figures, never a string of
+    thousands of M."""
+    if not 0 < n <= MAX_MEETING:
+        raise ValueError(f"no meeting number {n} (1 to {MAX_MEETING})")
+    if n > MAX_ROMAN:
+        return str(n)
     out = []
     for value, letters in _ROMAN:
         while n >= value:
@@ -121,6 +131,21 @@ def from_roman(s: str) -> int:
         v = values[ch]
         total += -v if i + 1 < len(s) and values[s[i + 1]] > v else v
     return total
+
+
+def meeting_number(text: str | int) -> int:
+    """A meeting or session number written in arabic or roman figures (`7`, `VII`), from 1
+    to MAX_MEETING; ValueError otherwise. Bounded so that no number from a URL, a form or a
+    file reaches the database beyond its integer columns."""
+    text = str(text).strip()
+    if text.isdigit():
+        if len(text) > 10 or not 0 < int(text) <= MAX_MEETING:
+            raise ValueError(f"not a meeting number: {text[:20]!r} (1 to {MAX_MEETING})")
+        return int(text)
+    n = from_roman(text)
+    if not 0 < n <= MAX_MEETING:
+        raise ValueError(f"not a meeting number: {text[:20]!r} (1 to {MAX_MEETING})")
+    return n
 
 
 def is_roman(s: str) -> bool:
@@ -211,10 +236,10 @@ class Ref:
         cleaned = re.sub(r"\s+", "", text.strip())
         m = _REF_RE.match(cleaned)
         if m:
-            meeting = m["meeting"]
-            number = int(meeting) if meeting.isdigit() else from_roman(meeting)
-            if number <= 0:
-                raise ValueError(f"not a recueil reference: {text!r} (meeting 0)")
+            try:
+                number = meeting_number(m["meeting"])
+            except ValueError as exc:
+                raise ValueError(f"not a recueil reference: {text[:80]!r} ({exc})") from None
             return cls(Part(m["part"]), number, tuple(m["path"].split(".")))
         m = _SYMBOL_REF_RE.match(cleaned)
         if m and m["symbol"] not in ("A", "B", "S"):

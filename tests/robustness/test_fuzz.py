@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS
@@ -254,3 +254,137 @@ def test_fuzz_manifest_and_vocabulary(tmp_path_factory, which, ops):
     path.write_bytes(_mutate((CORPUS / which).read_bytes(), ops))
     reader = load_manifest if which == "manifest.toml" else load_vocabulary
     _expect_result_or_clear_error(which, reader, folder if reader is load_manifest else path)
+
+
+# --- JSONL import (`recueil import`) ---------------------------------------------------------
+
+FIELDS = ["ref", "part", "meeting", "session", "number", "sub", "status", "kind", "symbol",
+          "report_paragraph", "recommendation_number", "section", "instrument", "text",
+          "raw_text", "themes", "source_file", "line", "language", "document_kind",
+          "recommending_states", "response", "id", "parent", "sort_key", "document"]  # fmt: skip
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats()
+    | st.text(max_size=30) | st.sampled_from(["\x00", "A:I.22", "A:99999999999999999999.1",
+                                             "MMMMMMMMMM", "draft", "", " "]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+field_ops = st.lists(
+    st.tuples(
+        st.sampled_from(["set", "delete", "rename"]),
+        st.sampled_from(FIELDS),
+        json_values,
+        st.floats(0, 0.999),
+    ),  # fmt: skip
+    max_size=5,
+)
+
+
+@pytest.fixture(scope="module")
+def export_lines(corpus_store, tmp_path_factory) -> list[bytes]:
+    """`recueil export --format jsonl` of the bundled corpus, line by line."""
+    from click.testing import CliRunner
+
+    from recueil.cli import main
+
+    out = tmp_path_factory.mktemp("export") / "corpus.jsonl"
+    corpus_store.close()
+    result = CliRunner().invoke(main, ["export", "--format", "jsonl", "--out", str(out),
+                                       "--db", str(corpus_store.url)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return out.read_bytes().splitlines()
+
+
+@pytest.fixture(scope="module")
+def import_store(corpus_store, tmp_path_factory):
+    """A copy of the corpus store the fuzzed files are imported into (accepted ones change it)."""
+    from tests.conftest import copy_store
+
+    return copy_store(corpus_store, tmp_path_factory.mktemp("import") / "import.sqlite3")
+
+
+def _edit_lines(lines: list[bytes], ops) -> list[bytes]:
+    import json
+
+    lines = list(lines)
+    for op, name, value, where in ops:
+        i = int(where * len(lines))
+        try:
+            row = json.loads(lines[i])
+        except ValueError:
+            continue
+        if op == "set":
+            row[name] = value
+        elif op == "delete":
+            row.pop(name, None)
+        elif name in row:
+            row[name + "_"] = row.pop(name)
+        lines[i] = json.dumps(row, ensure_ascii=bool(int(where * 10) % 2)).encode()
+    return lines
+
+
+@settings(FUZZ, phases=[Phase.explicit, Phase.generate])  # big cases: no shrinking (minutes)
+@given(start=st.integers(0, 10_000), count=st.integers(1, 40), edits=field_ops,
+       ops=st.one_of(st.just([]), mutations))  # fmt: skip
+def test_fuzz_jsonl_import(import_store, export_lines, tmp_path_factory, start, count, edits,
+                           ops):  # fmt: skip
+    """Mutated real export lines: imported, or refused with line numbers and nothing written."""
+    import re
+
+    from click.testing import CliRunner
+
+    from recueil.cli import main
+    from tests.robustness.state import digest, snapshot
+
+    first = start % len(export_lines)
+    lines = _edit_lines(export_lines[first : first + count], edits)
+    data = b"\n".join(lines) + b"\n"
+    if ops:
+        data = _mutate(data, ops)
+    path = tmp_path_factory.getbasetemp() / "fuzz.jsonl"
+    path.write_bytes(data)
+    before = digest(snapshot(import_store))
+    with time_bound():
+        result = CliRunner().invoke(main, ["import", str(path), "--db", str(import_store.url),
+                                           "--user", "fuzz"])  # fmt: skip
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    if result.exit_code == 0:
+        _count("jsonl import", "ok")
+        return
+    _count("jsonl import", "refused")
+    assert result.exit_code == 1, result.output
+    assert re.search(r"^line \d+: .{10,}", result.output, re.M), result.output
+    assert "Traceback" not in result.output
+    assert digest(snapshot(import_store)) == before, "a refused import wrote"
+
+
+BAD_VALUES = {
+    "line beyond 64 bits": {"line": 2**64},  # OverflowError on SQLite before
+    "NUL in the text": {"text": "trafic\x00migrants"},  # PostgreSQL cannot store it
+    "text over its column": {"response": "x" * 100},  # PostgreSQL refuses it (24)
+    "31-digit meeting": {"ref": "A:1" + "0" * 30 + ".1", "meeting": None},  # MemoryError
+    "object as kind": {"kind": {"a": 1}},  # TypeError: unhashable
+}
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_import_refuses_values_the_database_cannot_store(export_lines, tmp_path, engine,
+                                                         request):  # fmt: skip
+    """Each found by the fuzzer or by review: a traceback before, a line error now."""
+    import json
+
+    from click.testing import CliRunner
+
+    from recueil.cli import main
+
+    db = str(tmp_path / "bad.sqlite3") if engine == "sqlite" else request.getfixturevalue("pg_url")
+    good = json.loads(export_lines[0])
+    for name, change in BAD_VALUES.items():
+        path = tmp_path / "bad.jsonl"
+        path.write_text(json.dumps(good) + "\n" + json.dumps({**good, **change}) + "\n")
+        result = CliRunner().invoke(main, ["import", str(path), "--db", db])
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), (
+            name, result.output, result.exception)  # fmt: skip
+        assert "line 2: " in result.output and "nothing imported" in result.output, name

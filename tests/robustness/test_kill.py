@@ -16,6 +16,8 @@ import os
 import random
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import uuid
 
@@ -83,10 +85,21 @@ def _fork(fn) -> int:
     return pid
 
 
-def _run(fn) -> int:
-    """fn() in a child, to its end: its exit code."""
-    _pid, status = os.waitpid(_fork(fn), 0)
-    return os.waitstatus_to_exitcode(status)
+def _run(fn, timeout: float = 600) -> int:
+    """fn() in a child, to its end: its exit code (a child hung past `timeout` fails the
+    test rather than the suite: a fork after the parent loaded the embedding model's
+    threads can deadlock, which is why training runs in new interpreters below)."""
+    pid = _fork(fn)
+    deadline = time.monotonic() + timeout
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            pytest.fail(f"a forked child hung for {timeout} s")
+        time.sleep(0.05)
 
 
 def _kill_after(fn, delay: float) -> bool:
@@ -294,3 +307,199 @@ def test_killed_curation_leaves_before_or_after(corpus_store, tmp_path, index):
         )
         seen[key] += 1
     print(name, "kills:", seen)
+
+
+# --- JSONL import (SQLite and PostgreSQL): one transaction, then the search index -----------
+
+
+def _export_jsonl(store, out) -> None:
+    from click.testing import CliRunner
+
+    from recueil.cli import main
+
+    store.close()
+    result = CliRunner().invoke(main, ["export", "--format", "jsonl", "--out", str(out),
+                                       "--db", str(store.url)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def _import(path, db) -> None:
+    from recueil.cli import main
+
+    try:
+        main(["import", str(path), "--db", str(db), "--user", "kill"], standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+
+
+def _searchable(db) -> int:
+    """Hits for a word of every report: the search index follows the imported items."""
+    from recueil.search import engine
+    from recueil.store import open_store
+
+    store = open_store(db, migrate=False)
+    try:
+        return store.run(engine.search, "migrants", limit=1).total
+    finally:
+        store.close()
+
+
+def _check_import_kills(make_db, jsonl, kills: int, seed: int) -> dict:
+    from recueil.store import open_store
+
+    def state(db):
+        return snapshot(open_store(db, migrate=False))
+
+    before = state(make_db("base"))
+    done = make_db("done")
+    started = time.monotonic()
+    assert _run(lambda: _import(jsonl, done)) == 0
+    duration = time.monotonic() - started
+    after = state(done)
+    assert len(after["items"]) > 300 and len(before["items"]) == 0
+    hits = _searchable(done)
+    assert hits > 0
+    rng = random.Random(seed)
+    outcome = {"before": 0, "after": 0, "killed": 0, "restarted": 0}
+    for i in range(kills):
+        db = make_db(f"k{i}")
+        outcome["killed"] += _kill_after(lambda db=db: _import(jsonl, db),
+                                         rng.uniform(0.05, 0.9 * duration))  # fmt: skip
+        snap = state(db)
+        key = "before" if digest(snap) == digest(before) else "after"
+        assert digest(snap) == digest({"before": before, "after": after}[key]), (
+            f"import kill {i}: neither before nor after: {differences(snap, after)}"
+        )
+        outcome[key] += 1
+        if outcome["restarted"] < 2:  # the restarted command completes the job
+            assert _run(lambda db=db: _import(jsonl, db)) == 0
+            assert digest(state(db)) == digest(after)
+            assert _searchable(db) == hits
+            outcome["restarted"] += 1
+    return outcome
+
+
+def test_killed_sqlite_import_leaves_before_or_after(corpus_store, tmp_path):
+    from recueil.store import backup, open_store
+
+    jsonl = tmp_path / "corpus.jsonl"
+    _export_jsonl(corpus_store, jsonl)
+    base = tmp_path / "base.sqlite3"
+    open_store(base).close()  # migrated, empty
+
+    def make_db(name):
+        path = tmp_path / f"{name}.sqlite3"
+        if name != "base":
+            backup.backup(base, path)
+        return path
+
+    outcome = _check_import_kills(make_db, jsonl, KILLS, 25)
+    print("sqlite import kills:", outcome)
+    assert outcome["killed"] >= max(1, KILLS // 3)  # a 1 s import: some kills land after it
+
+
+@pytest.mark.postgres
+def test_killed_postgres_import_leaves_before_or_after(corpus_store, tmp_path, pg_url):
+    import psycopg
+
+    from recueil.store import open_store
+    from tests.conftest import PG_DSN
+
+    jsonl = tmp_path / "corpus.jsonl"
+    _export_jsonl(corpus_store, jsonl)
+    open_store(pg_url).close()  # migrated, empty: the template of every copy
+    from django.db import connections
+
+    connections.close_all()
+    server, base_name = pg_url.rsplit("/", 1)
+    made = []
+
+    def make_db(name):
+        if name == "base":
+            return pg_url
+        copy = f"{base_name}_{name}_{uuid.uuid4().hex[:4]}"
+        connections.close_all()
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base_name}"')
+        made.append(copy)
+        return f"{server}/{copy}"
+
+    try:
+        outcome = _check_import_kills(make_db, jsonl, PG_KILLS, 26)
+        print("postgresql import kills:", outcome)
+    finally:
+        connections.close_all()
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            for name in made:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# --- Training: the model file is the old one or the new one, never partial ------------------
+
+
+def _train_process(db) -> subprocess.Popen:
+    """`recueil train` in a new interpreter: the test process has loaded the model (and
+    the threads of its numerical libraries), which a forked child could deadlock on."""
+    return subprocess.Popen([sys.executable, "-m", "recueil.cli", "train", "--db", str(db)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def _train_killed_after(db, delay: float) -> bool:
+    """A training killed with SIGKILL after `delay` s; True when it was still running."""
+    proc = _train_process(db)
+    try:
+        proc.wait(timeout=delay)
+        return False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return True
+
+
+def _models(directory) -> dict[str, str]:
+    """{model file name: fingerprint} of every model in `directory`; each must unpickle."""
+    import pickle
+
+    out = {}
+    for path in directory.glob("model-*.pkl"):
+        with path.open("rb") as f:
+            out[path.name] = pickle.load(f).fingerprint  # a partial file fails here
+    return out
+
+
+def test_killed_training_leaves_the_old_or_the_new_model(trained_corpus_store, tmp_path):
+    from recueil.index import project
+    from recueil.store import curation
+    from tests.conftest import copy_store
+
+    store = copy_store(trained_corpus_store, tmp_path / "train.sqlite3")
+    directory = project.model_dir(store)
+    old = _models(directory)
+    assert len(old) == 1
+    # an editor decision changes the training data: the next training saves a new model
+    store.run(curation.add, "A:I.1", "Législation", user="kill")
+    store.close()
+    pristine = tmp_path / "pristine.index"
+    shutil.copytree(directory, pristine)
+    started = time.monotonic()
+    assert _train_process(store.url).wait() == 0
+    duration = time.monotonic() - started
+    new = _models(directory)
+    assert len(new) == 1 and new != old
+    rng = random.Random(30)
+    seen = {"old": 0, "new": 0, "killed": 0, "restarted": 0}
+    for i in range(KILLS):
+        shutil.rmtree(directory)
+        shutil.copytree(pristine, directory)
+        seen["killed"] += _train_killed_after(store.url, rng.uniform(0.3, duration))
+        left = _models(directory)  # every model file left is complete
+        assert left and set(left.items()) <= set(old.items()) | set(new.items()), (i, left)
+        seen["new" if set(new.items()) <= set(left.items()) else "old"] += 1
+        if seen["restarted"] < 2:  # the restarted command completes the job
+            assert _train_process(store.url).wait() == 0
+            assert _models(directory) == new
+            assert project.load_model(store, retrain=False).fingerprint == next(iter(new.values()))
+            seen["restarted"] += 1
+    print("training kills:", seen)
+    assert seen["killed"] >= KILLS // 2

@@ -27,7 +27,7 @@ from recueil.model import (
     Part,
     Ref,
     Status,
-    from_roman,
+    meeting_number,
     to_roman,
 )
 
@@ -76,11 +76,7 @@ def _item_fields() -> set[str]:
 
 
 def _meeting_number(value) -> int:
-    text = str(value).strip()
-    n = int(text) if text.isdigit() else from_roman(text)
-    if n <= 0:
-        raise ValueError(f"meeting number must be positive, not {value!r}")
-    return n
+    return meeting_number(value)
 
 
 def _ref_of(row: dict) -> Ref:
@@ -108,6 +104,7 @@ def _check_line(n: int, text: str, item_fields: set[str]) -> dict:
         raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(row, dict):
         raise ValueError("not a JSON object")
+    _check_values(row)
     if not isinstance(row.get("text"), str) or not row["text"].strip():
         raise ValueError("`text` is missing or empty")
     ref = _ref_of(row)
@@ -125,6 +122,8 @@ def _check_line(n: int, text: str, item_fields: set[str]) -> dict:
     themes = row.get("themes") or []
     if not isinstance(themes, list) or not all(isinstance(t, str) and t.strip() for t in themes):
         raise ValueError("`themes` must be a list of theme labels")
+    if any(len(t) > 300 for t in themes):
+        raise ValueError("a theme label is longer than 300 characters")
     for f in _TEXT_FIELDS:
         if row.get(f) is not None and not isinstance(row[f], str):
             raise ValueError(f"`{f}` must be a string")
@@ -139,6 +138,55 @@ def _check_line(n: int, text: str, item_fields: set[str]) -> dict:
             "extra": extra, "line_no": n}  # fmt: skip
 
 
+_NUMBERED = ("meeting", "session", "number", "sub")  # strings, or whole numbers
+_DOCUMENT_FIELDS = {"source_file": 300, "language": 8, "document_kind": 16, "symbol": 120}
+MAX_LINE = 2**31 - 1
+
+
+def _check_values(row: dict) -> None:
+    """Every value of a type and size the database stores: text (or null) for the text
+    fields within their column's length (PostgreSQL refuses a longer one), no NUL character
+    (PostgreSQL cannot store one), line numbers within 32 bits. Before, a number over 64
+    bits, a list where text was due or a NUL ended in a traceback, not a line error."""
+    from recueil.store.models import Item
+
+    if _has_nul(row):
+        raise ValueError("a value holds a NUL character (\\x00)")
+    lengths = dict(_DOCUMENT_FIELDS)
+    for f in Item._meta.concrete_fields:
+        text = f.get_internal_type() in ("CharField", "TextField")
+        if text and f.name in row and not f.is_relation:
+            lengths.setdefault(f.name, f.max_length or 0)
+    for name, limit in lengths.items():
+        value = row.get(name)
+        if value is None:
+            continue
+        if name in _NUMBERED and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ValueError(f"`{name}` must be text, not {type(value).__name__}")
+        if limit and len(value) > limit:
+            raise ValueError(f"`{name}` is longer than {limit} characters")
+    for name in ("meeting", "session"):
+        value = row.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+            raise ValueError(f"`{name}` must be a number (7 or VII), not {type(value).__name__}")
+    line = row.get("line")
+    if line is not None and (isinstance(line, bool) or not isinstance(line, int)
+                             or not 0 <= line <= MAX_LINE):  # fmt: skip
+        raise ValueError(f"`line` must be a whole number from 0 to {MAX_LINE}")
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 _HANDLED = {"id", "ref", "status", "part", "meeting", "number", "sub", "sort_key", "parent",
             "kind", "text", "raw_text", "document", "line", *_TEXT_FIELDS}  # fmt: skip
 
@@ -151,11 +199,18 @@ def _default_kind(ref: Ref) -> str:
     return ItemKind.RECOMMENDATION.value if ref.part == Part.A else ItemKind.OPERATIVE.value
 
 
-def read_jsonl(lines: Iterable[str]) -> list[dict]:
-    """Parse and check every line; ImportRefused lists every bad one (1-based numbers)."""
+def read_jsonl(lines: Iterable[str | bytes]) -> list[dict]:
+    """Parse and check every line (text, or bytes decoded as UTF-8 here so that a bad
+    byte is reported with its line); ImportRefused lists every bad one (1-based numbers)."""
     fields = _item_fields()
     rows, errors, seen = [], [], {}
     for n, text in enumerate(lines, start=1):
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                errors.append((n, f"not UTF-8 ({exc.reason} at byte {exc.start} of the line)"))
+                continue
         text = text.lstrip(BOM) if n == 1 else text
         if not text.strip():
             continue

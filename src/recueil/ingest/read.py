@@ -175,11 +175,17 @@ def iter_sources(paths: Iterable[str | Path]) -> list[Path]:
             raise IngestError(path, "no such file or directory")
         candidates = _walk(path) if path.is_dir() else [path]
         for f in candidates:
-            key = f.resolve()
+            key = real_path(f)
             if key not in seen:
                 seen.add(key)
                 found.append(f)
     return found
+
+
+def real_path(path: Path) -> Path:
+    """The file a path names, links followed; a symbolic link loop gives the path itself
+    (Path.resolve raises RuntimeError on a loop; reading the file then fails cleanly)."""
+    return Path(os.path.realpath(path))
 
 
 def _walk(folder: Path) -> list[Path]:

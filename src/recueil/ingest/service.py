@@ -27,6 +27,7 @@ import getpass
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,7 @@ from pathlib import Path
 from recueil.ingest.errors import IngestError
 from recueil.ingest.manifest import ManifestEntry, parse_kind
 from recueil.ingest.pipeline import Loaded, LoadOptions, load, order_for_saving
-from recueil.ingest.read import SUPPORTED, iter_sources
+from recueil.ingest.read import SUPPORTED, iter_sources, real_path
 
 __all__ = ["IngestOptions", "IngestReport", "ingest_paths", "read_all", "train_in_background"]
 
@@ -110,8 +111,8 @@ def read_all(
             errors.append(exc)
             continue
         for f in found:
-            if f.resolve() not in seen:
-                seen.add(f.resolve())
+            if real_path(f) not in seen:
+                seen.add(real_path(f))
                 files.append(f)
     if not files and not errors:
         errors.append(IngestError(None, f"no ingestible files found ({SUPPORTED})"))
@@ -252,6 +253,9 @@ def train_in_background(store, db) -> bool:
     if any(project.model_dir(store).glob("model-*.pkl")):
         return False
     cmd = [sys.executable, "-m", "recueil.cli", "train", *(["--db", str(db)] if db else [])]
-    subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                     start_new_session=True)  # fmt: skip
+    trainer = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)  # fmt: skip
+    # Waited for as soon as it ends: without it the finished trainer stayed a zombie
+    # process until the server stopped (a daemon thread does not delay the server's exit).
+    threading.Thread(target=trainer.wait, name="recueil-trainer-reaper", daemon=True).start()
     return True

@@ -17,7 +17,7 @@ from django.db import transaction
 from recueil.link.compare import relation
 from recueil.link.rank import related_score
 from recueil.link.similar import _candidates, catalog, measures
-from recueil.model import LinkOrigin, LinkRelation, LinkStatus, Ref, Status, from_roman
+from recueil.model import LinkOrigin, LinkRelation, LinkStatus, Ref, Status, meeting_number
 from recueil.store.models import Item, Link, LinkEvent, Meeting
 from recueil.store.queries import NotFound
 
@@ -182,8 +182,7 @@ def _save_proposals(wanted: dict, meetings) -> dict:
 
 
 def _meeting_number(meeting: str | int) -> int:
-    text = str(meeting)
-    return int(text) if text.isdigit() else from_roman(text)
+    return meeting_number(meeting)
 
 
 def _link_dict(link: Link) -> dict:

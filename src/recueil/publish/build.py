@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from recueil.model import Part, Ref, from_roman, ordinal_fr, to_roman
+from recueil.model import Part, Ref, meeting_number, ordinal_fr, to_roman
 from recueil.publish.model import (
     Cluster,
     IndexLine,
@@ -77,7 +77,7 @@ def parse_selection(values: Iterable[str]) -> list[MeetingRange]:
             def num(text: str | None) -> int | None:
                 if text is None:
                     return None
-                return int(text) if text.isdigit() else from_roman(text)
+                return meeting_number(text)
 
             first, last = num(m["first"]), num(m["last"])
             if first is not None and last is not None and last < first:

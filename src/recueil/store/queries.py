@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q
 
 from recueil.collate import sorted_by
-from recueil.model import Origin, Ref, Status, from_roman
+from recueil.model import Origin, Ref, Status, meeting_number
 from recueil.store.models import Assignment, Document, IngestWarning, Item, Meeting, Theme
 
 EXPORT_FIELDS = (
@@ -71,7 +71,7 @@ def list_items(
     if part:
         qs = qs.filter(part=part.upper())
     if meeting:
-        number = int(meeting) if str(meeting).isdigit() else from_roman(str(meeting))
+        number = meeting_number(meeting)
         qs = qs.filter(meeting__number=number)
     if theme:
         t = find_theme(theme)
@@ -486,7 +486,7 @@ def publication_assignments(
 
 
 def _meeting_number(meeting: str | int) -> int:
-    return int(meeting) if str(meeting).isdigit() else from_roman(str(meeting))
+    return meeting_number(meeting)
 
 
 def filter_items(

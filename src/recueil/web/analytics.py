@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from recueil import analytics, exports
 from recueil.analytics import charts
 from recueil.store import queries
+from recueil.web.params import MAX_OFFSET, int_param
 
 SECTIONS = (
     ("analytics", gettext_noop("Themes × meetings")),
@@ -121,10 +122,7 @@ def _filters(request: HttpRequest) -> dict:
 def items(request: HttpRequest) -> HttpResponse:
     """The items of a theme in one meeting (what a heatmap cell counts), or any filter."""
     f = _filters(request)
-    try:
-        offset = max(0, int(request.GET.get("offset", "0")))
-    except ValueError:
-        offset = 0
+    offset = int_param(request.GET, "offset", default=0, low=0, high=MAX_OFFSET)
     try:
         page = queries.items_page(**f, limit=100, offset=offset)
     except (queries.NotFound, ValueError) as exc:

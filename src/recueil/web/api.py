@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 
 from recueil.store import queries
 from recueil.web import views
+from recueil.web.params import MAX_OFFSET, YEARS
 
 api = NinjaAPI(
     title="recueil API",
@@ -223,12 +224,12 @@ def check_meeting(meeting: str | None, part: str | None) -> None:
     """`meeting` must name a meeting or session holding items (roman or arabic)."""
     if not meeting:
         return
-    from recueil.model import from_roman, to_roman
+    from recueil.model import meeting_number, to_roman
 
     keys = queries.meeting_keys(part)
     text = meeting.strip().upper()
     try:
-        wanted = to_roman(int(text) if text.isdigit() else from_roman(text))
+        wanted = to_roman(meeting_number(text))
     except ValueError:
         wanted = None
     if not any(k.split(":")[1] == wanted for k in keys):
@@ -255,7 +256,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]):
     status = check_choice("status", params["status"], ("adopted", "draft", "all"))
     params["status"] = None if status == "all" else status
     check_range("limit", params["limit"], 1, 500)
-    check_range("offset", params["offset"], 0, 10**9)
+    check_range("offset", params["offset"], 0, MAX_OFFSET)
     check_meeting(params["meeting"], params["part"])
     return _call(queries.items_page, **params)
 
@@ -333,7 +334,9 @@ def search(
         "addressee": addressee, "strength": strength,
     }  # fmt: skip
     check_range("limit", limit, 1, 100)
-    check_range("offset", offset, 0, 10**9)
+    check_range("offset", offset, 0, MAX_OFFSET)
+    if year is not None:
+        check_range("year", year, *YEARS)
     filters["part"] = check_choice("part", part, ("A", "B"))
     try:
         res = views.run_search(q, filters, limit=limit, offset=offset)

@@ -22,8 +22,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, get_language_info, gettext_noop
 from django.utils.translation import gettext as _
 
-from recueil.model import Ref, from_roman
+from recueil.model import Ref, meeting_number
 from recueil.store import queries
+from recueil.web.params import MAX_PAGE, YEARS, int_param
 
 SEARCH_FILTERS = ("part", "meeting", "year", "theme", "addressee", "strength")
 PUBLICATION_FORMATS = {
@@ -78,7 +79,7 @@ def parse_meeting_key(key: str) -> tuple[str, int]:
     part, _sep, number = key.partition(":")
     part = part.upper()
     try:
-        n = int(number) if number.isdigit() else from_roman(number)
+        n = meeting_number(number)
     except ValueError as exc:
         raise Http404(f"not a meeting: {key!r} (expected e.g. A:VII or B:VI)") from exc
     if part not in ("A", "B") or n <= 0:
@@ -263,10 +264,7 @@ def source_dirs() -> list[Path]:
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     filters = {k: request.GET.get(k) or None for k in SEARCH_FILTERS}
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = int_param(request.GET, "page", default=1, low=1, high=MAX_PAGE)
     limit = 20
     context: dict = {"q": q, "filters": filters, "results": None, "error": None}
     if q:
@@ -312,10 +310,7 @@ def run_search(q: str, filters: dict, *, limit: int = 20, offset: int = 0):
 
     kwargs = {k: v for k, v in filters.items() if v}
     if "year" in kwargs:
-        try:
-            kwargs["year"] = int(kwargs["year"])
-        except ValueError:
-            kwargs.pop("year")
+        kwargs["year"] = int_param(kwargs, "year", default=None, low=YEARS[0], high=YEARS[1])
     try:
         return engine(q, limit=limit, offset=offset, **kwargs)
     except IndexMissing as exc:  # a store no writer has set up yet
