@@ -55,6 +55,7 @@ def test_french_interface_says_sens_proche(web):
     html = web(HTTP_ACCEPT_LANGUAGE="fr").get("/search", {"q": "fake identity papers"}).content
     assert "sens proche" in html.decode()
     assert "Langue des textes : Français." in html.decode()  # named in the interface language
+    assert "Textes de la collection : Français." in html.decode()
 
 
 def test_corrections_appear_on_the_page_and_in_the_api(web):

@@ -266,7 +266,8 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = {k: request.GET.get(k) or None for k in SEARCH_FILTERS}
     page = int_param(request.GET, "page", default=1, low=1, high=MAX_PAGE)
     limit = 20
-    context: dict = {"q": q, "filters": filters, "results": None, "error": None}
+    context: dict = {"q": q, "filters": filters, "results": None, "error": None,
+                     "collection_languages": _collection_languages()}  # fmt: skip
     if q:
         try:
             results = run_search(q, filters, limit=limit, offset=(page - 1) * limit)
@@ -287,8 +288,22 @@ def search(request: HttpRequest) -> HttpResponse:
 def _text_languages(hits: list[dict]) -> str:
     """The languages of the texts on the page, most frequent first, named in the
     interface language (a cross-lingual result should say what the user will read)."""
+    return _language_names(Counter(h.get("language") or "fr" for h in hits))
+
+
+def _collection_languages() -> str:
+    """The languages the collection's documents are written in, most documents first."""
+    from django.db.models import Count
+
+    from recueil.store.models import Document
+
+    rows = Document.objects.values_list("language").annotate(n=Count("id"))
+    return _language_names(Counter({code or "fr": n for code, n in rows}))
+
+
+def _language_names(counts: Counter) -> str:
     names = []
-    for code, _n in Counter(h.get("language") or "fr" for h in hits).most_common():
+    for code, _n in counts.most_common():
         try:
             names.append(str(get_language_info(code)["name_translated"]))
         except KeyError:
