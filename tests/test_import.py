@@ -44,6 +44,20 @@ def test_jsonl_round_trip_into_an_empty_database(exported, tmp_path):
     assert open_store(db).run(queries.get_item, "A:I.1")["themes"]
 
 
+def test_lookups_in_chunks_find_every_existing_item(exported, tmp_path, monkeypatch):
+    """A million lines exceed SQLite's parameters per query: existing items and themes are
+    looked up in chunks (here 7 refs a query), and a second import still changes nothing."""
+    from recueil.exports import imports
+
+    monkeypatch.setattr(imports, "LOOKUP_CHUNK", 7)
+    db = str(tmp_path / "chunks.sqlite3")
+    assert _run("import", str(exported), "--db", db).exit_code == 0
+    second = _run("import", str(exported), "--db", db)
+    assert second.exit_code == 0, second.output
+    assert "items_created 0, items_updated 0" in second.output
+    assert "assignments_created 0" in second.output
+
+
 def test_jsonl_without_ref_is_cited_by_part_meeting_and_number(tmp_path):
     src = tmp_path / "few.jsonl"
     rows = [

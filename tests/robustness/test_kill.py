@@ -12,6 +12,7 @@ a second, not an interpreter start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
@@ -56,14 +57,19 @@ def _save_only(folder, db) -> None:
         store.save(lo, user="kill")
 
 
-def _ingest(folder, db) -> None:
+def _cli(*args: str) -> None:
+    """Run a `recueil` command in this process (the child being killed); raise on failure."""
     from recueil.cli import main
 
     try:
-        main(["ingest", str(folder), "--db", str(db), "--user", "kill"], standalone_mode=False)
+        main([*args, "--user", "kill"], standalone_mode=False)
     except SystemExit as exc:
         if exc.code:
             raise
+
+
+def _ingest(folder, db) -> None:
+    _cli("ingest", str(folder), "--db", str(db))
 
 
 def _fork(fn) -> int:
@@ -173,38 +179,47 @@ def test_killed_sqlite_ingest_leaves_before_or_after(tmp_path):
     assert outcome["killed"] >= KILLS // 2  # most kills land while it runs
 
 
-@pytest.mark.postgres
-def test_killed_postgres_ingest_leaves_before_or_after(tmp_path, pg_url):
+@contextlib.contextmanager
+def _pg_copies(pg_url: str):
+    """`make_db(name)` for a kill campaign: "base" is `pg_url`, any other name a new
+    database copied from it (CREATE DATABASE … TEMPLATE); the copies are dropped at exit."""
     import psycopg
+    from django.db import connections
 
-    from recueil.store import open_store
     from tests.conftest import PG_DSN
 
-    rest, new = _folders(tmp_path)
-    assert _run(lambda: _save_only(rest, pg_url)) == 0
     server, base_name = pg_url.rsplit("/", 1)
-    made = []
+    made: list[str] = []
 
-    def make_db(name):
+    def make_db(name: str) -> str:
         if name == "base":
             return pg_url
         copy = f"{base_name}_{name}_{uuid.uuid4().hex[:4]}"
+        connections.close_all()  # a template must have no open connection
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base_name}"')
         made.append(copy)
         return f"{server}/{copy}"
 
     try:
-        outcome = _check_kills(make_db, lambda u: open_store(u, migrate=False), new,
-                               PG_KILLS, 16)  # fmt: skip
-        print("postgresql ingest kills:", outcome)
+        yield make_db
     finally:
-        from django.db import connections
-
         connections.close_all()
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             for name in made:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.postgres
+def test_killed_postgres_ingest_leaves_before_or_after(tmp_path, pg_url):
+    from recueil.store import open_store
+
+    rest, new = _folders(tmp_path)
+    assert _run(lambda: _save_only(rest, pg_url)) == 0
+    with _pg_copies(pg_url) as make_db:
+        outcome = _check_kills(make_db, lambda u: open_store(u, migrate=False), new,
+                               PG_KILLS, 16)  # fmt: skip
+    print("postgresql ingest kills:", outcome)
 
 
 # --- Curation: each operation in a loop with its undo, killed at random ----------------------
@@ -324,13 +339,7 @@ def _export_jsonl(store, out) -> None:
 
 
 def _import(path, db) -> None:
-    from recueil.cli import main
-
-    try:
-        main(["import", str(path), "--db", str(db), "--user", "kill"], standalone_mode=False)
-    except SystemExit as exc:
-        if exc.code:
-            raise
+    _cli("import", str(path), "--db", str(db))
 
 
 def _searchable(db) -> int:
@@ -401,38 +410,14 @@ def test_killed_sqlite_import_leaves_before_or_after(corpus_store, tmp_path):
 
 @pytest.mark.postgres
 def test_killed_postgres_import_leaves_before_or_after(corpus_store, tmp_path, pg_url):
-    import psycopg
-
     from recueil.store import open_store
-    from tests.conftest import PG_DSN
 
     jsonl = tmp_path / "corpus.jsonl"
     _export_jsonl(corpus_store, jsonl)
     open_store(pg_url).close()  # migrated, empty: the template of every copy
-    from django.db import connections
-
-    connections.close_all()
-    server, base_name = pg_url.rsplit("/", 1)
-    made = []
-
-    def make_db(name):
-        if name == "base":
-            return pg_url
-        copy = f"{base_name}_{name}_{uuid.uuid4().hex[:4]}"
-        connections.close_all()
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{base_name}"')
-        made.append(copy)
-        return f"{server}/{copy}"
-
-    try:
+    with _pg_copies(pg_url) as make_db:
         outcome = _check_import_kills(make_db, jsonl, PG_KILLS, 26)
-        print("postgresql import kills:", outcome)
-    finally:
-        connections.close_all()
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            for name in made:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    print("postgresql import kills:", outcome)
 
 
 # --- Training: the model file is the old one or the new one, never partial ------------------

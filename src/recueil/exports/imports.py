@@ -266,14 +266,21 @@ def _document_for(row: dict, ref: Ref, docs: dict, res: ImportResult):
     return doc
 
 
+LOOKUP_CHUNK = 5000  # refs per lookup query (SQLite allows 32 766 or 250 000 parameters)
+
+
 def _write(rows: list[dict], *, source: str, user: str) -> ImportResult:
     from recueil.store.models import Assignment, Item, Meeting, ThemeRejection
     from recueil.store.writer import _meeting_for, _theme_for, sort_key
 
     res = ImportResult(lines=len(rows))
     meetings_before = Meeting.objects.count()
-    existing = {(i.ref, i.status): i for i in Item.objects.filter(
-        ref__in=[str(r["ref"]) for r in rows])}  # fmt: skip
+    refs = sorted({str(r["ref"]) for r in rows})
+    existing = {
+        (i.ref, i.status): i
+        for start in range(0, len(refs), LOOKUP_CHUNK)  # SQLite caps a query's parameters
+        for i in Item.objects.filter(ref__in=refs[start : start + LOOKUP_CHUNK])
+    }
     docs: dict[str, object] = {}
     meetings: dict[tuple, object] = {}
     # parents before children: a subparagraph's parent gets its id first
@@ -342,8 +349,14 @@ def _write(rows: list[dict], *, source: str, user: str) -> ImportResult:
                 themes[label] = theme
                 res.themes_created += int(created)
             wanted.append((item.pk, themes[label], r["line_no"]))
-    have = set(Assignment.objects.filter(item_id__in=[w[0] for w in wanted]).values_list(
-        "item_id", "theme_id"))  # fmt: skip
+    ids = sorted({w[0] for w in wanted})
+    have = {
+        pair
+        for start in range(0, len(ids), LOOKUP_CHUNK)
+        for pair in Assignment.objects.filter(
+            item_id__in=ids[start : start + LOOKUP_CHUNK]
+        ).values_list("item_id", "theme_id")
+    }
     rejected = set(ThemeRejection.objects.values_list("item_id", "theme_id"))
     new = []
     for item_id, theme, line_no in wanted:

@@ -40,22 +40,23 @@ def available() -> bool:
     return True
 
 
-def batch_threads() -> int:
-    """OpenMP threads for a batch: RECUEIL_EMBED_THREADS, else every core."""
-    value = os.environ.get("RECUEIL_EMBED_THREADS") or str(os.cpu_count() or 1)
+def _whole(name: str) -> int:
+    """A positive whole number from the environment variable `name`, else the core count."""
+    value = os.environ.get(name) or str(os.cpu_count() or 1)
     try:
         return max(1, int(value))
     except ValueError:
-        raise ValueError(f"RECUEIL_EMBED_THREADS must be a whole number, not {value!r}") from None
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def batch_threads() -> int:
+    """OpenMP threads for a batch: RECUEIL_EMBED_THREADS, else every core."""
+    return _whole("RECUEIL_EMBED_THREADS")
 
 
 def pool_size() -> int:
     """Models per process: RECUEIL_EMBED_POOL, else one per core."""
-    value = os.environ.get("RECUEIL_EMBED_POOL") or str(os.cpu_count() or 1)
-    try:
-        return max(1, int(value))
-    except ValueError:
-        raise ValueError(f"RECUEIL_EMBED_POOL must be a whole number, not {value!r}") from None
+    return _whole("RECUEIL_EMBED_POOL")
 
 
 def _load() -> Any:
