@@ -8,7 +8,8 @@ and time, to loopback only. Two workloads:
 `repeated` (22 queries over and over: what the engine's result cache sees in practice) and
 `unique` (every request a different two-word query: no cache can answer, so every
 request also encodes its query with the embedding model for semantic search).
-Then, in this process on the same database: the query embedding's own p50/p95 (its share
+Then, in this process on the same database: the query embedding's own p50/p95 (both
+encoders, then each; its share
 of a search) and tantivy BM25 (French stemmer, dev-only dependency) on the same unique
 queries, for the ratio of recueil's in-process search latency to tantivy's.
 Run: .venv/bin/python bench/search_http_bench.py [--requests 2000] [--concurrency 4]
@@ -121,15 +122,20 @@ def compare_in_process(db: Path, queries: list[str]) -> None:
         Item.objects.filter(status="adopted").values_list("ref", "text")))  # fmt: skip
     bm25 = Tantivy(docs)
     store.run(search, "warm-up", limit=20)
-    timings: dict[str, list[float]] = {"search": [], "embedding": [], "tantivy": []}
+    timings: dict[str, list[float]] = {"search": [], "embedding": [], "e5": [], "USE": [],
+                                       "tantivy": []}  # fmt: skip
     for i, q in enumerate(queries):
         clear_cache()
         t = time.perf_counter()
         store.run(search, q, limit=20)
         timings["search"].append(time.perf_counter() - t)
-        t = time.perf_counter()
-        embed.query_vector(f"{q} {i}")  # a new text: never cached
-        timings["embedding"].append(time.perf_counter() - t)
+        spent = 0.0
+        for name, model in (("e5", embed.MODEL), ("USE", embed.USE)):
+            t = time.perf_counter()
+            embed.query_vector(f"{q} {i}", model)  # a new text: never cached
+            timings[name].append(time.perf_counter() - t)
+            spent += timings[name][-1]
+        timings["embedding"].append(spent)
         t = time.perf_counter()
         bm25.search(q, 20)
         timings["tantivy"].append(time.perf_counter() - t)

@@ -157,9 +157,67 @@ def test_corrections_are_readable_words_and_suggestions_offered(semantic_store):
     typo = semantic_store.run(search, "tuteurz", limit=10)
     assert typo.suggestions["query"] == "tuteurs"
     themed = semantic_store.run(search, "enfance mineurs", limit=10)
-    assert any("Enfants" in t for t in themed.suggestions.get("themes", [])) or (
-        themed.lexical_total >= 5
-    )
+    assert themed.lexical_total < 5
+    assert any("Enfants" in t for t in themed.suggestions["themes"])
+
+
+def test_a_word_of_a_dictionary_is_never_corrected(semantic_store):
+    # before the dictionary gate: pourquoi → poursuites, marins → main, home → homme
+    for query in ["pourquoi les marins sauvent des migrants", "sending migrants back home"]:
+        res = semantic_store.run(search, query, limit=10)
+        assert res.corrections == {}, (query, res.corrections)
+    slip = semantic_store.run(search, "cooperaton policière", limit=10)
+    assert slip.corrections == {"cooperaton": "coopération"}
+
+
+def test_themes_are_suggested_by_meaning_when_words_find_little(semantic_store):
+    english = semantic_store.run(search, "children travelling alone", limit=10)
+    assert english.lexical_total < 5
+    assert "Enfants (non accompagnés/séparés)" in english.suggestions["themes"]
+    unrelated = semantic_store.run(search, "weather forecast tomorrow", limit=10)
+    assert unrelated.suggestions["themes"] == []
+
+
+def test_a_plain_question_is_embedded_as_typed_with_its_corrections():
+    from recueil.search.engine import _query_text
+    from recueil.search.query import parse
+
+    q = "que faire des enfants qui voyagent seuls ?"
+    assert _query_text(parse(q), q) == q  # stop words and punctuation kept
+    node = parse("les enfnats seuls")
+    leaf = next(leaf for leaf in node.children if leaf.text == "enfnats")
+    leaf.alternatives, leaf.fixed = ["enfant"], "enfants"
+    assert _query_text(node, "les enfnats seuls") == "les enfants seuls"
+    boolean = parse('"enfants non accompagnés" -adultes')
+    assert _query_text(boolean, '"enfants non accompagnés" -adultes') == (
+        "enfants non accompagnés")
+
+
+def test_the_two_encoders_are_fused(semantic_store, monkeypatch):
+    """USE multilingual v3 changes the ranking of an English question (its weight 0 gives
+    e5 alone), and both encoders' vectors are in the store for every item."""
+    from recueil.search import embed, engine, index
+    from recueil.store.models import Item
+
+    query = "getting airlines to stop passengers with false documents"
+    fused = [h["ref"] for h in semantic_store.run(search, query, limit=10, mode="semantic").hits]
+    monkeypatch.setattr(engine, "USE_WEIGHT", 0.0)
+    engine.clear_cache()
+    alone = [h["ref"] for h in semantic_store.run(search, query, limit=10, mode="semantic").hits]
+    engine.clear_cache()
+    assert fused != alone
+
+    def rows():
+        st = index.state()
+        ids = list(Item.objects.values_list("id", flat=True))
+        import numpy as np
+
+        version = f"{st.version}|{index.generation}"
+        return [int((np.abs(embed.matrix(np.array(ids), version, name)).sum(axis=1) > 0).sum())
+                for name in embed.models()], len(ids)  # fmt: skip
+
+    counts, n = semantic_store.run(rows)
+    assert counts == [n, n]
 
 
 def test_cli_search_json_keeps_ref_score_snippet_and_says_why(semantic_store):
@@ -187,7 +245,10 @@ def test_vectors_are_computed_only_for_new_or_changed_texts(semantic_store, tmp_
                                         "available": True}  # fmt: skip
     store.run(lambda: Item.objects.filter(ref="A:III.21").update(text="Les tuteurs des mineurs."))
     again = store.run(embed.refresh)
-    assert again["embedded"] + again["reused"] == 1 and again["removed"] == 1
+    encoders = store.run(embed.models)
+    assert encoders == ["e5s-q4", "use3"]  # both encoders ship with recueil
+    # one new vector and one stale vector per encoder, nothing else
+    assert again["embedded"] + again["reused"] == 2 and again["removed"] == 2
 
 
 # --- related items respect time -----------------------------------------------------------------

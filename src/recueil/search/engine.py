@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -35,20 +36,24 @@ from recueil.search.snippet import highlight
 from recueil.search.wording import ADDRESSEE_LABELS, STRENGTH_LABELS
 from recueil.store.db import current_alias
 from recueil.store.models import Assignment, Item, Theme
+from recueil.text.analysis import in_dictionary
 
 MAX_LIMIT = 200
 BM25_WEIGHTS = (1.0, 0.25)  # clean text, OCR-only spellings
 PROXIMITY_BOOST = 1.5  # SQLite: bm25 × 1.5 when the query's words stand within a few words
 COORDINATION = 1.0  # lexical score × (share of the query's words the item holds) ** this
-# Fusion (weighted reciprocal-rank fusion, tuned on the dev split of bench/search_eval):
+# Fusion (weighted reciprocal-rank fusion; constants chosen on the dev split of
+# bench/search_eval.py, checked by its nested cross-validation):
 # score = LEXICAL_WEIGHT × share of known query words / (RRF_K + lexical rank)
 #       + SEMANTIC_WEIGHT / (RRF_K + semantic rank)
-RRF_K = 30
+# The semantic rank orders the z-score fusion of two encoders and of the item's themes:
+# z(cos e5) + USE_WEIGHT × z(cos USE) + THEME_WEIGHT × mean over the item's themes of
+# [z(cos e5) + USE_WEIGHT × z(cos USE)] of the query and the theme (see `_semantic`).
+RRF_K = 10
 LEXICAL_WEIGHT = 0.3
 SEMANTIC_WEIGHT = 1.0
-THEME_BLEND = 0.0  # semantic score = cosine(query, item) + this × cosine(query, its best theme)
-PRF_BETA = 0.5  # semantic query + this × mean of its PRF_DEPTH nearest items (Rocchio)
-PRF_DEPTH = 3
+USE_WEIGHT = 0.5
+THEME_WEIGHT = 0.5
 SEMANTIC_K = 20  # a plain-words query is widened with at most this many nearest items …
 SEMANTIC_MARGIN = 0.08  # … whose cosine is within this of the best one
 FEW_HITS = 5  # fewer word matches than this: suggestions (themes, corrected query)
@@ -156,7 +161,9 @@ def _correct(node, conn, fingerprint: str) -> dict[str, str]:
     difflib's ratio over the index vocabulary (a few thousand stems here, bucketed by first
     letter) catches OCR and typing slips that accent folding does not (enquete → enquet is
     folding; "enfnats", "cooperaton" need an edit). A trigram index would find substrings,
-    not near spellings, and the vocabulary is small enough to compare directly.
+    not near spellings, and the vocabulary is small enough to compare directly. A word of
+    a dictionary is never "corrected" (`text.analysis.in_dictionary`): before that gate the
+    questions of bench/search_eval.py had «pourquoi» → «poursuites», «home» → «homme».
     """
     vocab = _vocabulary(conn, fingerprint)
     known = {t for bucket in vocab.values() for t in bucket}
@@ -165,7 +172,7 @@ def _correct(node, conn, fingerprint: str) -> dict[str, str]:
         if leaf.phrase or leaf.prefix or len(leaf.text) < 4:
             continue
         term = _engine_term(leaf, conn)
-        if not term or term in known:
+        if not term or term in known or in_dictionary(leaf.text):
             continue
         near = difflib.get_close_matches(term, vocab.get(term[0], []), n=1, cutoff=0.75)
         if near:
@@ -503,11 +510,20 @@ def _ranks(score: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _query_text(node) -> str:
-    """What the embedding model reads: the query's positive words and phrases (a corrected
-    word as its correction)."""
+def _query_text(node, query: str = "") -> str:
+    """What the embedding models read: a plain-words query as typed, stop words and
+    punctuation included (the encoders were trained on sentences; on the dev questions it
+    does as well as the bare words), a misspelt word replaced by its correction as the
+    texts spell it; for a query with operators, its positive words and phrases."""
+    positive = leaves(node, positive_only=True)
+    if query and is_plain(node):
+        text = query
+        for leaf in positive:
+            if leaf.alternatives and leaf.fixed:
+                text = re.sub(rf"(?<!\w){re.escape(leaf.text)}(?!\w)", leaf.fixed, text)
+        return " ".join(text.split())
     return " ".join(leaf.alternatives[0] if leaf.alternatives and leaf.fixed else leaf.text
-                    for leaf in leaves(node, positive_only=True))  # fmt: skip
+                    for leaf in positive)  # fmt: skip
 
 
 def known_share(node, vocab_known: set[str]) -> float:
@@ -607,17 +623,18 @@ def search(
         lex_mask = t.mask_from(lex_pos)
         lex_full = np.zeros(n, dtype=np.float64)
         lex_full[lex_pos] = lex_score
-        cos = _semantic(node, t, version) if mode != "lexical" else None
-        if cos is None or mode == "lexical":
+        sem = _semantic(node, t, version, query) if mode != "lexical" else None
+        if sem is None:
             matched = lex_mask
             score = lex_full
             how[lex_mask] = 1
         else:
             semantic_used = True
+            fused, cos = sem.score, sem.cos
             similarity = cos
             plain = is_plain(node)
-            pool = status_ok & (cos > 0)
-            sem_rank = _ranks(cos.astype(np.float64), np.flatnonzero(pool))
+            pool = status_ok & (cos > 0)  # rows with a vector
+            sem_rank = _ranks(fused, np.flatnonzero(pool))
             widen = np.zeros(n, dtype=bool)
             if plain or mode == "semantic":
                 best = np.flatnonzero(pool & (sem_rank > 0) & (sem_rank <= SEMANTIC_K))
@@ -626,7 +643,7 @@ def search(
                     widen[best[cos[best] >= top - SEMANTIC_MARGIN]] = True
             if mode == "semantic":
                 matched = widen if plain else lex_mask
-                score = np.where(matched, cos, 0.0)
+                score = np.where(matched & (sem_rank > 0), 1.0 / (RRF_K + sem_rank), 0.0)
             else:
                 matched = lex_mask | widen
                 lex_rank = _ranks(lex_full, np.flatnonzero(lex_mask & status_ok))
@@ -649,7 +666,7 @@ def search(
     lexical_total = int((matched & allowed & (how != 2)).sum()) if node is not None else total
     results.lexical_total = lexical_total
     if node is not None and lexical_total < FEW_HITS:
-        results.suggestions = _suggestions(node, corrections, query)
+        results.suggestions = _suggestions(node, corrections, query, sem)
     _cache_put(key, results)
     return _copy(results)
 
@@ -666,38 +683,85 @@ def _top(rows: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
     return rows[np.lexsort((rows, -score))][:k]
 
 
-def _semantic(node, t: docs.DocTable, version: str) -> np.ndarray | None:
-    """Semantic score of every row, or None without the model or any vector: the cosine
-    of the query and the item, plus THEME_BLEND × the best cosine of the query and the
-    item's themes (their French and English labels and scope notes: the compendium's
-    human index says what an item is about in words a query may use)."""
-    text = _query_text(node)
+@dataclass
+class Semantic:
+    score: np.ndarray  # each row's fused semantic score (higher is closer)
+    cos: np.ndarray  # each row's e5 cosine (0: no vector)
+    theme_ids: np.ndarray  # sorted theme ids …
+    theme_score: np.ndarray | None  # … and their fused score against the query
+
+
+def _semantic(node, t: docs.DocTable, version: str, query: str = "") -> Semantic | None:
+    """Each row's semantic score and e5 cosine, or None without the model or any vector.
+
+    The score fuses, as z-scores over the collection (cosines of different encoders are
+    on different scales): the cosine of the query and the item under multilingual-e5-small
+    and, weighted by USE_WEIGHT, under USE multilingual v3 (their errors differ); plus
+    THEME_WEIGHT × the same fused score of the query and the item's themes, averaged over
+    them (French and English labels and scope notes: the compendium's human index says
+    what an item is about in words a question may use, "kids travelling alone" for a text
+    on "mineurs non accompagnés"). An item without a theme gets the themed items' mean.
+    The e5 cosine says which rows have a vector and how close a hit is (`similarity`).
+    """
+    text = _query_text(node, query)
     if not text.strip():
         return None
     if not embed.has_item_vectors(version):  # no O(n) work that cannot change the ranking
         return None
-    m = embed.matrix(t.ids, version)
-    if not len(m):
-        return None
-    q = embed.query_vector(text)
-    if q is None:
-        return None
-    cos = m @ q
-    if PRF_BETA:  # pseudo-relevance feedback: move the query towards its nearest items
-        top = np.argsort(-cos)[:PRF_DEPTH]
-        q = q + PRF_BETA * m[top].mean(axis=0)
-        q /= max(float(np.linalg.norm(q)), 1e-9)
+    n = len(t)
+    fused = np.zeros(n, dtype=np.float64)
+    theme_fused: np.ndarray | None = None
+    cos_e5: np.ndarray | None = None
+    theme_ids = np.zeros(0, dtype=np.int64)
+    for name, weight in ((embed.MODEL, 1.0), (embed.USE, USE_WEIGHT)):
+        if not weight or name not in embed.models():
+            continue
+        m = embed.matrix(t.ids, version, name)
+        q = embed.query_vector(text, name)
+        if q is None or not len(m):
+            continue
         cos = m @ q
-    if THEME_BLEND and len(t.theme_pos):
-        theme_ids, tm = embed.theme_matrix(version)
-        if len(theme_ids) and tm.any():
-            tcos = dict(zip(theme_ids.tolist(), (tm @ q).tolist(), strict=True))
-            best = np.zeros(len(t), dtype=np.float32)
-            np.maximum.at(best, t.theme_pos,
-                          np.array([tcos.get(i, 0.0) for i in t.theme_id.tolist()],
-                                   dtype=np.float32))  # fmt: skip
-            cos = np.where(cos > 0, cos + THEME_BLEND * best, 0.0)
-    return cos
+        has = np.abs(m).sum(axis=1) > 0 if name != embed.MODEL else cos > 0
+        if name == embed.MODEL:
+            cos_e5 = cos
+        fused += weight * _zscore(cos, has)
+        if THEME_WEIGHT or name == embed.MODEL:  # theme scores also feed the suggestions
+            theme_ids, tm = embed.theme_matrix(version, name)
+            if len(theme_ids) and tm.any():
+                tz = weight * _zscore(tm @ q, np.abs(tm).sum(axis=1) > 0)
+                theme_fused = tz if theme_fused is None else theme_fused + tz
+    if cos_e5 is None:
+        return None
+    if theme_fused is not None and THEME_WEIGHT and len(t.theme_pos):
+        fused += THEME_WEIGHT * _theme_mean(t, theme_ids, theme_fused)
+    return Semantic(fused, cos_e5, theme_ids, theme_fused)
+
+
+def _zscore(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """(values − mean) / std over the rows `where` (0 elsewhere)."""
+    if not where.any():
+        return np.zeros(len(values))
+    v = values[where].astype(np.float64)
+    out = (values.astype(np.float64) - v.mean()) / max(float(v.std()), 1e-9)
+    return np.where(where, out, 0.0)
+
+
+def _theme_mean(t: docs.DocTable, theme_ids: np.ndarray, theme_score: np.ndarray) -> np.ndarray:
+    """Each row's mean of its themes' scores; a row without a theme gets the themed rows'
+    mean (neutral: neither raised nor lowered)."""
+    n = len(t)
+    at = np.searchsorted(theme_ids, t.theme_id)
+    known = (at < len(theme_ids)) & (theme_ids[np.minimum(at, len(theme_ids) - 1)] == t.theme_id)
+    pos = t.theme_pos[known]
+    sums = np.bincount(pos, weights=theme_score[at[known]], minlength=n)
+    counts = np.bincount(pos, minlength=n)
+    has = counts > 0
+    if not has.any():
+        return np.zeros(n)
+    mean = np.zeros(n)
+    mean[has] = sums[has] / counts[has]
+    mean[~has] = mean[has].mean()
+    return mean
 
 
 def _known_terms(conn, fingerprint: str) -> set[str]:
@@ -715,16 +779,28 @@ def _known_terms(conn, fingerprint: str) -> set[str]:
 _known_cache: dict[tuple[str, str], set[str]] = {}
 
 
-def _suggestions(node, corrections: dict[str, str], query: str) -> dict:
-    """For few or no word matches: themes whose labels share a query word, and the query
-    as corrected."""
+THEME_SUGGEST_Z = 3.5  # a theme this far above the mean of themes is suggested by meaning …
+THEME_SUGGEST_GAP = 1.5  # … if within this of the closest theme (a query on nothing in the
+THEME_SUGGEST_MEANING = 3  # collection, "weather forecast tomorrow", peaks at 3.1)
+
+
+def _suggestions(node, corrections: dict[str, str], query: str, sem: Semantic | None) -> dict:
+    """For few or no word matches: themes whose labels share a query word, then up to
+    THEME_SUGGEST_MEANING themes closest in meaning (fused score of the query and the
+    theme's labels and notes ≥ THEME_SUGGEST_Z: "kids travelling alone" or «enfance»
+    suggest the theme of unaccompanied children), and the query as corrected."""
     wanted = {t for leaf in leaves(node, positive_only=True) for t in leaf.terms}
     wanted |= {a for leaf in leaves(node, positive_only=True) for a in leaf.alternatives}
     wanted = {w for w in wanted if not analyze.is_stopword(w) and len(w) > 2}
-    themes = [
-        label for label in Theme.objects.order_by("label").values_list("label", flat=True)
-        if wanted & set(analyze.terms(label))
-    ]  # fmt: skip
+    labels = dict(Theme.objects.values_list("id", "label"))
+    themes = [label for label in sorted(labels.values())
+              if wanted & set(analyze.terms(label))]  # fmt: skip
+    if sem is not None and sem.theme_score is not None and len(sem.theme_ids):
+        order = np.argsort(-sem.theme_score, kind="stable")[:THEME_SUGGEST_MEANING]
+        floor = max(THEME_SUGGEST_Z, float(sem.theme_score[order[0]]) - THEME_SUGGEST_GAP)
+        themes += [labels[int(sem.theme_ids[i])] for i in order
+                   if sem.theme_score[i] >= floor
+                   and labels.get(int(sem.theme_ids[i])) not in (None, *themes)]  # fmt: skip
     corrected = None
     if corrections:
         corrected = query

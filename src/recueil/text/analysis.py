@@ -168,3 +168,22 @@ STOPWORDS = frozenset(analyse_word(w) for w in FUNCTION_WORDS)
 def is_stopword(term: str) -> bool:
     """An analysed search term that is a function word's (le, de, l', qu' …)."""
     return term in STOPWORDS
+
+
+#: A word this common (wordfreq Zipf) in one of these languages is a real word, not a slip.
+DICTIONARY_ZIPF = 2.5
+DICTIONARY_LANGUAGES = ("fr", "en", "es")
+
+
+@lru_cache(maxsize=65536)
+def in_dictionary(word: str) -> bool:
+    """Is `word` in common use in French, English or Spanish (wordfreq, Zipf ≥ 2.5)?
+
+    Spelling correction offers the nearest index term only for a word that is in no
+    dictionary: «pourquoi» is not a slip for «poursuites», «marins» for «main» or «home»
+    for «homme» — a real word absent from the collection is left to the semantic side.
+    Slips such as «enfnats» or «cooperaton» are in no dictionary (Zipf 0)."""
+    from wordfreq import zipf_frequency
+
+    word = word.lower()
+    return any(zipf_frequency(word, lang) >= DICTIONARY_ZIPF for lang in DICTIONARY_LANGUAGES)

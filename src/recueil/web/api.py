@@ -175,7 +175,7 @@ class SearchHit(Schema):
 
 
 class SearchSuggestions(Schema):
-    themes: list[str] = []  # themes whose labels share a word with the query
+    themes: list[str] = []  # labels sharing a query word, then the closest in meaning
     query: str | None = None  # the query with its misspelt words corrected
 
 

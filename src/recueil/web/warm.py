@@ -31,8 +31,10 @@ def _warm() -> None:
     from recueil.search import search
     from recueil.search.engine import warm as warm_search
     from recueil.store.models import Item
+    from recueil.text.analysis import in_dictionary
 
-    search("trafic de migrants", limit=20)  # engine rows, vocabulary, vectors, encoder
+    search("trafic de migrants", limit=20)  # engine rows, vocabulary, vectors, encoders
+    in_dictionary("migrants")  # the dictionaries of spelling correction (~1 s to load)
     warm_search()  # postings of the most frequent words (see search.engine.warm)
     rows = Item.objects.filter(status="adopted").order_by("-id").values_list("ref", "text")
     first = None
