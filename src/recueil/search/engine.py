@@ -701,6 +701,8 @@ def _semantic(node, t: docs.DocTable, version: str, query: str = "") -> Semantic
     them (French and English labels and scope notes: the compendium's human index says
     what an item is about in words a question may use, "kids travelling alone" for a text
     on "mineurs non accompagnés"). An item without a theme gets the themed items' mean.
+    No pseudo-relevance feedback: it raised the dev split (+0.02 FR, +0.035 EN) but not
+    the nested cross-validation (bench/search_eval.py; docs/search.md).
     The e5 cosine says which rows have a vector and how close a hit is (`similarity`).
     """
     text = _query_text(node, query)
@@ -708,30 +710,33 @@ def _semantic(node, t: docs.DocTable, version: str, query: str = "") -> Semantic
         return None
     if not embed.has_item_vectors(version):  # no O(n) work that cannot change the ranking
         return None
-    n = len(t)
-    fused = np.zeros(n, dtype=np.float64)
+    weights = {embed.MODEL: 1.0, embed.USE: USE_WEIGHT}
+    encoders = [name for name in embed.models() if weights.get(name)]
+    matrices = {name: embed.matrix(t.ids, version, name) for name in encoders}
+    vectors = {name: embed.query_vector(text, name) for name in encoders}
+    vectors = {name: q for name, q in vectors.items() if q is not None and len(matrices[name])}
+    if embed.MODEL not in vectors:
+        return None
+    return _fuse(t, version, matrices, vectors, weights)
+
+
+def _fuse(t: docs.DocTable, version: str, matrices: dict, vectors: dict, weights: dict):
+    """The fused semantic score of every row for these query vectors (see `_semantic`)."""
+    fused = np.zeros(len(t), dtype=np.float64)
     theme_fused: np.ndarray | None = None
-    cos_e5: np.ndarray | None = None
     theme_ids = np.zeros(0, dtype=np.int64)
-    for name, weight in ((embed.MODEL, 1.0), (embed.USE, USE_WEIGHT)):
-        if not weight or name not in embed.models():
-            continue
-        m = embed.matrix(t.ids, version, name)
-        q = embed.query_vector(text, name)
-        if q is None or not len(m):
-            continue
-        cos = m @ q
-        has = np.abs(m).sum(axis=1) > 0 if name != embed.MODEL else cos > 0
+    cos_e5 = np.zeros(len(t), dtype=np.float32)
+    for name, q in vectors.items():
+        cos = matrices[name] @ q
         if name == embed.MODEL:
             cos_e5 = cos
-        fused += weight * _zscore(cos, has)
+        fused += weights[name] * _zscore(cos, cos != 0)  # a row without a vector: exactly 0
         if THEME_WEIGHT or name == embed.MODEL:  # theme scores also feed the suggestions
             theme_ids, tm = embed.theme_matrix(version, name)
             if len(theme_ids) and tm.any():
-                tz = weight * _zscore(tm @ q, np.abs(tm).sum(axis=1) > 0)
+                tcos = tm @ q
+                tz = weights[name] * _zscore(tcos, tcos != 0)
                 theme_fused = tz if theme_fused is None else theme_fused + tz
-    if cos_e5 is None:
-        return None
     if theme_fused is not None and THEME_WEIGHT and len(t.theme_pos):
         fused += THEME_WEIGHT * _theme_mean(t, theme_ids, theme_fused)
     return Semantic(fused, cos_e5, theme_ids, theme_fused)

