@@ -292,12 +292,13 @@ def seed_indexer_cache() -> int:
 _any_vector: dict[tuple[str, str], bool] = {}
 
 
-def has_item_vectors(index_version: str) -> bool:
+def has_item_vectors(index_version: str, vectors_version: str | None = None) -> bool:
     """Whether any stored vector exists (one indexed read per process and version): a
     collection imported without vectors (e.g. 100 k JSONL lines) skips the semantic side
-    instead of loading and scanning a matrix of zeros on every query."""
+    instead of loading and scanning a matrix of zeros on every query. `vectors_version`:
+    `version()` when the caller has just read it (one read less per search)."""
     conn = _conn()
-    key = (conn.alias, f"{index_version}|{version()}")
+    key = (conn.alias, f"{index_version}|{vectors_version or version()}")
     known = _any_vector.get(key)
     if known is None:
         with conn.cursor() as cur:
@@ -309,24 +310,38 @@ def has_item_vectors(index_version: str) -> bool:
     return known
 
 
-def matrix(ids: np.ndarray, index_version: str, model: str = MODEL) -> np.ndarray:
+def matrix(ids: np.ndarray, index_version: str, model: str = MODEL,
+           vectors_version: str | None = None) -> np.ndarray:  # fmt: skip
     """Unit vectors of the items `ids` (in that order; a zero row for an item not embedded
     yet), loaded from the store once per process, index version and vectors' version."""
-    return _load("items", ids, item_texts, index_version, model)
+    return _load("items", ids, item_texts, index_version, model, vectors_version)
 
 
-def theme_matrix(index_version: str, model: str = MODEL) -> tuple[np.ndarray, np.ndarray]:
-    """(theme ids, their unit vectors), loaded like `matrix`."""
+_theme_ids: dict[tuple[str, str], np.ndarray] = {}
+
+
+def theme_matrix(index_version: str, model: str = MODEL,
+                 vectors_version: str | None = None) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """(theme ids, their unit vectors), loaded like `matrix`; the ids are read once per
+    index version (every write to the themes changes it: see `search.index`)."""
     from recueil.store.models import Theme
 
-    ids = np.array(sorted(Theme.objects.values_list("id", flat=True)), dtype=np.int64)
-    return ids, _load("themes", ids, theme_texts, index_version, model)
+    key = (_conn().alias, index_version)
+    ids = _theme_ids.get(key)
+    if ids is None:
+        ids = np.array(sorted(Theme.objects.values_list("id", flat=True)), dtype=np.int64)
+        with _lock:
+            if len(_theme_ids) > 16:
+                _theme_ids.clear()
+            _theme_ids[key] = ids
+    return ids, _load("themes", ids, theme_texts, index_version, model, vectors_version)
 
 
-def _load(kind: str, ids: np.ndarray, texts_of, index_version: str, model: str) -> np.ndarray:
+def _load(kind: str, ids: np.ndarray, texts_of, index_version: str, model: str,
+          vectors_version: str | None = None) -> np.ndarray:  # fmt: skip
     conn = _conn()
     kind = f"{kind}/{model}"
-    cache_key = (conn.alias, f"{kind}|{index_version}|{version()}")
+    cache_key = (conn.alias, f"{kind}|{index_version}|{vectors_version or version()}")
     with _lock:
         cached = _matrices.get(cache_key)
         if cached is not None and len(cached) == len(ids):
@@ -351,6 +366,7 @@ def forget() -> None:
     """Drop the per-process matrices (tests, after writing vectors by other means)."""
     with _lock:
         _matrices.clear()
+        _theme_ids.clear()
 
 
 def query_vector(text: str, model: str = MODEL) -> np.ndarray | None:

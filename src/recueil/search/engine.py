@@ -596,7 +596,8 @@ def search(
     fts_version = f"{st.rows_version}|{index.generation}"
     asked = {"part": part, "meeting": meeting, "year": year, "theme": theme,
              "addressee": addressee, "strength": strength, "status": status}  # fmt: skip
-    key = (conn.alias, version, embed.version(), query, mode,
+    vectors_version = embed.version()
+    key = (conn.alias, version, vectors_version, query, mode,
            tuple((k, repr(v)) for k, v in asked.items()), int(limit), int(offset))  # fmt: skip
     cached = _cache_get(key)
     if cached is not None:
@@ -623,7 +624,7 @@ def search(
         lex_mask = t.mask_from(lex_pos)
         lex_full = np.zeros(n, dtype=np.float64)
         lex_full[lex_pos] = lex_score
-        sem = _semantic(node, t, version, query) if mode != "lexical" else None
+        sem = _semantic(node, t, version, query, vectors_version) if mode != "lexical" else None
         if sem is None:
             matched = lex_mask
             score = lex_full
@@ -691,7 +692,9 @@ class Semantic:
     theme_score: np.ndarray | None  # … and their fused score against the query
 
 
-def _semantic(node, t: docs.DocTable, version: str, query: str = "") -> Semantic | None:
+def _semantic(
+    node, t: docs.DocTable, version: str, query: str = "", vectors_version: str | None = None
+) -> Semantic | None:
     """Each row's semantic score and e5 cosine, or None without the model or any vector.
 
     The score fuses, as z-scores over the collection (cosines of different encoders are
@@ -708,19 +711,21 @@ def _semantic(node, t: docs.DocTable, version: str, query: str = "") -> Semantic
     text = _query_text(node, query)
     if not text.strip():
         return None
-    if not embed.has_item_vectors(version):  # no O(n) work that cannot change the ranking
+    vv = vectors_version or embed.version()
+    if not embed.has_item_vectors(version, vv):  # no O(n) work that cannot change the ranking
         return None
     weights = {embed.MODEL: 1.0, embed.USE: USE_WEIGHT}
     encoders = [name for name in embed.models() if weights.get(name)]
-    matrices = {name: embed.matrix(t.ids, version, name) for name in encoders}
+    matrices = {name: embed.matrix(t.ids, version, name, vv) for name in encoders}
     vectors = {name: embed.query_vector(text, name) for name in encoders}
     vectors = {name: q for name, q in vectors.items() if q is not None and len(matrices[name])}
     if embed.MODEL not in vectors:
         return None
-    return _fuse(t, version, matrices, vectors, weights)
+    return _fuse(t, version, matrices, vectors, weights, vv)
 
 
-def _fuse(t: docs.DocTable, version: str, matrices: dict, vectors: dict, weights: dict):
+def _fuse(t: docs.DocTable, version: str, matrices: dict, vectors: dict, weights: dict,
+          vectors_version: str):  # fmt: skip
     """The fused semantic score of every row for these query vectors (see `_semantic`)."""
     fused = np.zeros(len(t), dtype=np.float64)
     theme_fused: np.ndarray | None = None
@@ -732,7 +737,7 @@ def _fuse(t: docs.DocTable, version: str, matrices: dict, vectors: dict, weights
             cos_e5 = cos
         fused += weights[name] * _zscore(cos, cos != 0)  # a row without a vector: exactly 0
         if THEME_WEIGHT or name == embed.MODEL:  # theme scores also feed the suggestions
-            theme_ids, tm = embed.theme_matrix(version, name)
+            theme_ids, tm = embed.theme_matrix(version, name, vectors_version)
             if len(theme_ids) and tm.any():
                 tcos = tm @ q
                 tz = weights[name] * _zscore(tcos, tcos != 0)
