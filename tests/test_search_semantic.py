@@ -220,6 +220,22 @@ def test_the_two_encoders_are_fused(semantic_store, monkeypatch):
     assert counts == [n, n]
 
 
+def test_search_works_on_e5_alone_when_use_is_not_installed(semantic_store, monkeypatch):
+    """A minimal install without the second encoder still searches by meaning (e5 and the
+    themes), and finds French items for an English question."""
+    from recueil.search import embed, engine
+    from recueil.text import use_encoder
+
+    monkeypatch.setattr(use_encoder, "available", lambda: False)
+    engine.clear_cache()
+    try:
+        assert semantic_store.run(embed.models) == ["e5s-q4"]
+        res = semantic_store.run(search, "children travelling alone", limit=5)
+        assert res.semantic and set(refs(res)) & CHILDREN
+    finally:
+        engine.clear_cache()
+
+
 def test_cli_search_json_keeps_ref_score_snippet_and_says_why(semantic_store):
     from recueil.cli import main
 
