@@ -315,3 +315,29 @@ def test_postgres_keeps_vectors_in_the_same_table_and_finds_by_meaning(pg_url):
     phrase = store.run(search, '"enfants non accompagnés"', limit=50)
     assert phrase.total and all(h["match"] == "words" for h in phrase.hits)
     store.close()
+
+
+def test_one_use_model_serves_concurrent_threads():
+    """use_encoder shares one model between a worker's threads: vectors encoded by eight
+    threads at once equal those encoded one at a time."""
+    import threading
+
+    import numpy as np
+
+    from recueil.text import use_encoder
+
+    queries = [f"enfants migrants non accompagnés {i}" for i in range(96)]
+    alone = {q: use_encoder.encode([q])[0] for q in queries}
+    wrong: list[str] = []
+
+    def encode(k: int) -> None:
+        for q in queries[k::8]:
+            if not np.allclose(use_encoder.encode([q])[0], alone[q], atol=1e-5):
+                wrong.append(q)
+
+    threads = [threading.Thread(target=encode, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
